@@ -1,0 +1,44 @@
+package dev.autogateway.cli;
+
+import dev.autogateway.config.ConfigException;
+import dev.autogateway.config.GatewayConfig;
+import dev.autogateway.config.ModelSpec;
+import dev.autogateway.config.ProviderConfig;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "check", description = "Validate a config and print a summary (never the keys).")
+final class CheckCommand implements Callable<Integer> {
+    @Option(names = {"-c", "--config"}, description = "Config file (default: the saved global config, else the environment).")
+    Path config;
+
+    @Override
+    public Integer call() {
+        ConfigSource source = ConfigSource.resolve(config);
+        GatewayConfig cfg;
+        try {
+            cfg = source.load(System.getenv());
+        } catch (ConfigException e) {
+            return Errors.report(source, e);
+        }
+        System.out.println(summary(cfg));
+        return 0;
+    }
+
+    static String summary(GatewayConfig cfg) {
+        StringBuilder out = new StringBuilder("OK: providers=" + cfg.providers().size() + " strategy="
+                + cfg.router().strategy() + " tunnel=" + cfg.server().tunnel());
+        for (ProviderConfig p : cfg.providers()) {
+            out.append("\n  - ").append(p.name()).append(" (").append(p.type().configName()).append("): models=")
+                    .append(p.models().stream().map(ModelSpec::name).collect(Collectors.joining(",")))
+                    .append(" keys=").append(p.keys().stream().filter(k -> k.value() != null).count());
+            if (p.baseUrl() != null) {
+                out.append(" base_url=").append(p.baseUrl());
+            }
+        }
+        return out.toString();
+    }
+}

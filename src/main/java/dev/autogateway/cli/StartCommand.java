@@ -1,0 +1,93 @@
+package dev.autogateway.cli;
+
+import dev.autogateway.config.ConfigException;
+import dev.autogateway.config.GatewayConfig;
+import dev.autogateway.config.ZeroConfig;
+import dev.autogateway.server.Gateway;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "start", description = "Start the gateway. Flags override the config file.")
+final class StartCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(StartCommand.class);
+    private static volatile boolean serving;
+
+    @Option(names = {"-c", "--config"}, description = "Config file (default: the saved global config, else the environment).")
+    Path config;
+
+    @Option(names = "--host", description = "Address to listen on (default 127.0.0.1).")
+    String host;
+
+    @Option(names = {"-p", "--port"}, description = "Port to listen on (default 8000).")
+    Integer port;
+
+    @Option(names = "--tunnel", description = "none, ngrok or cloudflared (default none).")
+    String tunnel;
+
+    static boolean serving() {
+        return serving;
+    }
+
+    @Override
+    public Integer call() {
+        ConfigSource source = ConfigSource.resolve(config);
+        GatewayConfig cfg;
+        try {
+            cfg = withFlags(source.load(System.getenv()));
+        } catch (ConfigException e) {
+            return Errors.report(source, e);
+        }
+        if (!"none".equals(cfg.server().tunnel())) {
+            System.err.println("ERROR: --tunnel " + cfg.server().tunnel() + " is not supported yet in this build; use --tunnel none.");
+            return Errors.BAD_CONFIG;
+        }
+        Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(false));
+        Gateway gateway;
+        try {
+            gateway = Gateway.start(vertx, cfg).await();
+        } catch (Exception e) {
+            LOG.error("could not start: {}", e.getMessage());
+            vertx.close();
+            return 1;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("shutting down");
+            vertx.close().await();
+        }, "shutdown"));
+        if (source.file() == null && ZeroConfig.isEchoOnly(cfg)) {
+            LOG.warn("No config file and no OPENAI_API_KEY: serving the built-in 'echo' provider only."
+                    + " Pass --config config.json to route to real providers.");
+        }
+        LOG.info("config: {}", source.description());
+        LOG.info("{} listening on http://{}:{} ({} provider(s), strategy {})", VersionCommand.version(),
+                cfg.server().host(), gateway.port(), cfg.providers().size(), cfg.router().strategy());
+        serving = true;
+        return 0;
+    }
+
+    private GatewayConfig withFlags(GatewayConfig cfg) {
+        var s = cfg.server();
+        if (host != null) {
+            s = s.withHost(host);
+        }
+        if (port != null) {
+            if (port < 0 || port > 65535) {
+                throw new ConfigException("--port: must be between 0 and 65535, got " + port);
+            }
+            s = s.withPort(port);
+        }
+        if (tunnel != null) {
+            if (!tunnel.equals("none") && !tunnel.equals("ngrok") && !tunnel.equals("cloudflared")) {
+                throw new ConfigException("--tunnel: must be one of none, ngrok, cloudflared, got '" + tunnel + "'");
+            }
+            s = s.withTunnel(tunnel);
+        }
+        return cfg.withServer(s);
+    }
+}

@@ -1,0 +1,12 @@
+package dev.autogateway.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+
+/** A whole validated config: what {@code config.json} says, with defaults filled in. */
+public record GatewayConfig(ServerConfig server, RouterConfig router, List<ProviderConfig> providers, JsonNode extra) {
+
+    public GatewayConfig withServer(ServerConfig s) {
+        return new GatewayConfig(s, router, providers, extra);
+    }
+}

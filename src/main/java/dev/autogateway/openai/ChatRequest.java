@@ -1,0 +1,119 @@
+package dev.autogateway.openai;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A validated {@code POST /v1/chat/completions} body. {@code fields} is everything the client sent except the
+ * gateway's own extras, so every OpenAI field, known or not, reaches the upstream unchanged.
+ */
+public record ChatRequest(
+        JsonObject fields,
+        String model,
+        boolean stream,
+        boolean includeUsage,
+        String provider,
+        String alias,
+        boolean strictAlias,
+        JsonObject extraBody) {
+
+    /** The seed's request extras; they steer the gateway and never go upstream. */
+    static final Set<String> GATEWAY_FIELDS = Set.of("provider", "alias", "strict_alias", "extra_body");
+    static final Set<String> ROLES = Set.of("developer", "system", "user", "assistant", "tool", "function");
+
+    public static ChatRequest parse(Buffer body) {
+        JsonObject json;
+        try {
+            json = body == null || body.length() == 0 ? null : body.toJsonObject();
+        } catch (DecodeException | ClassCastException e) {
+            throw ApiError.invalidRequest("We could not parse the JSON body of your request. (HINT: This likely means"
+                    + " you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload.)", null);
+        }
+        if (json == null) {
+            throw ApiError.invalidRequest("The request body is empty; expected a JSON object.", null);
+        }
+        return validate(json);
+    }
+
+    static ChatRequest validate(JsonObject json) {
+        Object model = json.getValue("model");
+        if (model != null && !(model instanceof String)) {
+            throw ApiError.invalidRequest("'model' must be a string.", "model");
+        }
+        validateMessages(json.getValue("messages"));
+        boolean stream = bool(json, "stream", false);
+        boolean strictAlias = bool(json, "strict_alias", true);
+        String provider = string(json, "provider");
+        String alias = string(json, "alias");
+        Object extra = json.getValue("extra_body");
+        if (extra != null && !(extra instanceof JsonObject)) {
+            throw ApiError.invalidRequest("'extra_body' must be an object.", "extra_body");
+        }
+        Object options = json.getValue("stream_options");
+        if (options != null && !(options instanceof JsonObject)) {
+            throw ApiError.invalidRequest("'stream_options' must be an object.", "stream_options");
+        }
+        boolean includeUsage = stream && options instanceof JsonObject o && Boolean.TRUE.equals(o.getValue("include_usage"));
+
+        Map<String, Object> fields = new LinkedHashMap<>(json.getMap());
+        fields.keySet().removeAll(GATEWAY_FIELDS);
+        return new ChatRequest(new JsonObject(fields), (String) model, stream, includeUsage, provider, alias,
+                strictAlias, extra == null ? null : (JsonObject) extra);
+    }
+
+    private static void validateMessages(Object value) {
+        if (value == null) {
+            throw ApiError.invalidRequest("Missing required parameter: 'messages'.", "messages", "missing_required_parameter");
+        }
+        if (!(value instanceof JsonArray messages)) {
+            throw ApiError.invalidRequest("Invalid type for 'messages': expected an array of objects.", "messages", "invalid_type");
+        }
+        if (messages.isEmpty()) {
+            throw ApiError.invalidRequest("Invalid 'messages': empty array. Expected an array with minimum length 1.",
+                    "messages", "empty_array");
+        }
+        for (int i = 0; i < messages.size(); i++) {
+            String param = "messages[" + i + "]";
+            if (!(messages.getValue(i) instanceof JsonObject m)) {
+                throw ApiError.invalidRequest("Invalid type for '" + param + "': expected an object.", param, "invalid_type");
+            }
+            Object role = m.getValue("role");
+            if (role == null) {
+                throw ApiError.invalidRequest("Missing required parameter: '" + param + ".role'.", param + ".role",
+                        "missing_required_parameter");
+            }
+            if (!(role instanceof String r) || !ROLES.contains(r)) {
+                throw ApiError.invalidRequest("Invalid value for '" + param + ".role': " + role + ". Supported values are: "
+                        + "'developer', 'system', 'user', 'assistant', 'tool' and 'function'.", param + ".role", "invalid_value");
+            }
+            if ("tool".equals(role) && !(m.getValue("tool_call_id") instanceof String)) {
+                throw ApiError.invalidRequest("Missing required parameter: '" + param + ".tool_call_id'.",
+                        param + ".tool_call_id", "missing_required_parameter");
+            }
+        }
+    }
+
+    private static boolean bool(JsonObject json, String field, boolean dflt) {
+        Object v = json.getValue(field);
+        if (v == null) {
+            return dflt;
+        }
+        if (!(v instanceof Boolean b)) {
+            throw ApiError.invalidRequest("Invalid type for '" + field + "': expected a boolean.", field, "invalid_type");
+        }
+        return b;
+    }
+
+    private static String string(JsonObject json, String field) {
+        Object v = json.getValue(field);
+        if (v != null && !(v instanceof String)) {
+            throw ApiError.invalidRequest("Invalid type for '" + field + "': expected a string.", field, "invalid_type");
+        }
+        return (String) v;
+    }
+}

@@ -1,0 +1,69 @@
+package dev.autogateway.provider;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/** How the HTTP side calls a provider verticle over the event bus. */
+public final class ProviderClient {
+    private static final AtomicLong STREAM_IDS = new AtomicLong();
+
+    private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
+
+    private final Vertx vertx;
+
+    public ProviderClient(Vertx vertx) {
+        this.vertx = vertx;
+    }
+
+    public Future<JsonObject> complete(String providerAddress, ProviderRequest request) {
+        DeliveryOptions opts = new DeliveryOptions().setLocalOnly(true)
+                .setSendTimeout(request.limits().remainingMs() + 1_000);
+        return vertx.eventBus().<ProviderReply>request(providerAddress, request, opts).compose(m -> {
+            ProviderReply reply = m.body();
+            return reply.failure() != null ? Future.failedFuture(reply.failure()) : Future.succeededFuture(reply.completion());
+        });
+    }
+
+    /**
+     * Opens a stream. The future completes with the first chunk, or fails (with an {@link UpstreamFailure}) if the
+     * attempt fails before one arrives, so the caller can still fail over invisibly.
+     */
+    public Future<UpstreamStream> stream(String providerAddress, RequestBuilder request, Consumer<Runnable> onCancel) {
+        String address = "gw.stream." + STREAM_IDS.incrementAndGet();
+        Promise<UpstreamStream> opened = Promise.promise();
+        MessageConsumer<StreamEvent> consumer = vertx.eventBus().localConsumer(address);
+        consumer.handler(m -> {
+            StreamEvent event = m.body();
+            if (event instanceof StreamEvent.Chunk c) {
+                // Hold what follows until the caller has committed its response and called start().
+                consumer.pause();
+                opened.tryComplete(new UpstreamStream(vertx, address, consumer, c.json()));
+                return;
+            }
+            consumer.unregister();
+            opened.tryFail(event instanceof StreamEvent.Failed f ? f.failure()
+                    : new UpstreamFailure(ErrorClass.STREAM_CUT, "the upstream ended the stream before any event"));
+        });
+        onCancel.accept(() -> {
+            if (!opened.future().isComplete()) {
+                consumer.unregister();
+                vertx.eventBus().send(address + ".ctl", StreamEvent.Control.CANCEL, LOCAL);
+                opened.tryFail(new UpstreamFailure(ErrorClass.TIMEOUT, "cancelled"));
+            }
+        });
+        vertx.eventBus().send(providerAddress, request.build(address), LOCAL);
+        return opened.future();
+    }
+
+    /** Builds the request once the stream address is known. */
+    @FunctionalInterface
+    public interface RequestBuilder {
+        ProviderRequest build(String streamAddress);
+    }
+}

@@ -1,0 +1,29 @@
+package dev.autogateway.provider;
+
+import dev.autogateway.config.ProviderConfig;
+import dev.autogateway.provider.echo.EchoVerticle;
+import dev.autogateway.provider.openai.OpenAiCompatibleVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.List;
+import java.util.function.Supplier;
+
+/** Deploys one verticle per configured provider, with one instance per core so no single event loop serves all. */
+public final class ProviderDeployer {
+    private ProviderDeployer() {}
+
+    public static Future<List<String>> deployAll(Vertx vertx, List<ProviderConfig> providers, int instances) {
+        List<Future<String>> deployments = providers.stream().map(p -> deploy(vertx, p, instances)).toList();
+        return Future.all(deployments).map(cf -> deployments.stream().map(Future::result).toList());
+    }
+
+    private static Future<String> deploy(Vertx vertx, ProviderConfig p, int instances) {
+        Supplier<ProviderVerticle> factory = switch (p.type()) {
+            case OPENAI_COMPATIBLE -> () -> new OpenAiCompatibleVerticle(p);
+            case ECHO -> () -> new EchoVerticle(p);
+            case GOOGLE -> throw new IllegalStateException("provider type 'google' is not available in this build");
+        };
+        return vertx.deployVerticle(factory, new DeploymentOptions().setInstances(instances));
+    }
+}

@@ -1,0 +1,20 @@
+package dev.autogateway.provider;
+
+import dev.autogateway.config.ApiKey;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * One attempt, as the HTTP side hands it to a provider verticle over the event bus (by reference, through
+ * {@link LocalCodec}). {@code fields} is the client's request minus the gateway's own extras; it is shared between
+ * attempts and must not be mutated. {@code streamAddress} is set for streaming attempts.
+ */
+public record ProviderRequest(
+        String requestId,
+        String model,
+        ApiKey key,
+        JsonObject fields,
+        JsonObject extraBody,
+        boolean stream,
+        boolean includeUsage,
+        Limits limits,
+        String streamAddress) {}

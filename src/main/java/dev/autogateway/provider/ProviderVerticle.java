@@ -1,0 +1,52 @@
+package dev.autogateway.provider;
+
+import dev.autogateway.config.ProviderConfig;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Serves one configured provider on its event-bus address. Subclasses turn a {@link ProviderRequest} into an
+ * upstream call; this class routes replies and stream events back to the caller.
+ */
+public abstract class ProviderVerticle extends VerticleBase {
+    protected final ProviderConfig provider;
+
+    protected ProviderVerticle(ProviderConfig provider) {
+        this.provider = provider;
+    }
+
+    @Override
+    public Future<?> start() {
+        return vertx.eventBus().<ProviderRequest>localConsumer(provider.address(), this::handle).completion();
+    }
+
+    private void handle(Message<ProviderRequest> message) {
+        ProviderRequest request = message.body();
+        if (request.stream()) {
+            StreamSender sender = new StreamSender(vertx, request.streamAddress());
+            try {
+                stream(request, sender);
+            } catch (RuntimeException e) {
+                sender.fail(ErrorClassifier.fromThrowable(e, false));
+            }
+            return;
+        }
+        Future<JsonObject> result;
+        try {
+            result = complete(request);
+        } catch (RuntimeException e) {
+            result = Future.failedFuture(e);
+        }
+        result.onComplete(ar -> message.reply(ar.succeeded()
+                ? new ProviderReply(ar.result(), null)
+                : new ProviderReply(null, ErrorClassifier.fromThrowable(ar.cause(), false))));
+    }
+
+    /** One non-streaming call; the result is an OpenAI {@code chat.completion} object. */
+    protected abstract Future<JsonObject> complete(ProviderRequest request);
+
+    /** One streaming call: OpenAI {@code chat.completion.chunk} objects to the sender, then end or fail. */
+    protected abstract void stream(ProviderRequest request, StreamSender sender);
+}

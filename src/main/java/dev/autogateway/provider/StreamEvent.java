@@ -1,0 +1,21 @@
+package dev.autogateway.provider;
+
+import io.vertx.core.json.JsonObject;
+
+/** What a provider verticle sends to a stream's address: chunks, then exactly one end or failure. */
+public sealed interface StreamEvent {
+    record Chunk(JsonObject json) implements StreamEvent {}
+
+    record End() implements StreamEvent {}
+
+    record Failed(UpstreamFailure failure) implements StreamEvent {}
+
+    /** Sent back by the receiver on {@code address + ".ctl"}: credits for consumed chunks, or a cancel. */
+    record Control(int credits) implements StreamEvent {
+        static final Control CANCEL = new Control(-1);
+
+        boolean cancel() {
+            return credits < 0;
+        }
+    }
+}

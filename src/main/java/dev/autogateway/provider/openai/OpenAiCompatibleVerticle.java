@@ -1,0 +1,151 @@
+package dev.autogateway.provider.openai;
+
+import dev.autogateway.config.ProviderConfig;
+import dev.autogateway.openai.Completions;
+import dev.autogateway.provider.ErrorClass;
+import dev.autogateway.provider.ErrorClassifier;
+import dev.autogateway.provider.ProviderRequest;
+import dev.autogateway.provider.ProviderVerticle;
+import dev.autogateway.provider.StreamSender;
+import dev.autogateway.provider.UpstreamFailure;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
+
+/** A provider that speaks OpenAI's chat completions API: OpenAI, vLLM, Ollama, LiteLLM or any such proxy. */
+public final class OpenAiCompatibleVerticle extends ProviderVerticle {
+    /** Keep-alive connections per verticle instance; enough for thousands of requests per second of short calls. */
+    private static final int POOL_SIZE = 512;
+    private static final String USER_AGENT = "auto-gateway";
+
+    private final UpstreamEndpoint endpoint;
+    private HttpClientAgent client;
+
+    public OpenAiCompatibleVerticle(ProviderConfig provider) {
+        super(provider);
+        this.endpoint = UpstreamEndpoint.of(provider.baseUrl());
+    }
+
+    @Override
+    public Future<?> start() {
+        HttpClientOptions options = new HttpClientOptions()
+                .setKeepAlive(true)
+                .setKeepAliveTimeout(60)
+                .setSsl(endpoint.ssl())
+                .setTcpNoDelay(true);
+        client = vertx.httpClientBuilder().with(options).with(new PoolOptions().setHttp1MaxSize(POOL_SIZE)).build();
+        return super.start();
+    }
+
+    @Override
+    public Future<?> stop() {
+        return client.close();
+    }
+
+    @Override
+    protected Future<JsonObject> complete(ProviderRequest request) {
+        Promise<JsonObject> result = Promise.promise();
+        client.request(options(request)).onComplete(acquired -> {
+            if (acquired.failed()) {
+                result.tryFail(ErrorClassifier.fromThrowable(acquired.cause(), false));
+                return;
+            }
+            HttpClientRequest http = acquired.result();
+            long timer = vertx.setTimer(Math.max(1, request.limits().remainingMs()), id -> {
+                if (result.tryFail(new UpstreamFailure(ErrorClass.TIMEOUT, "the upstream did not answer within the request's budget"))) {
+                    http.reset();
+                }
+            });
+            boolean[] answered = {false};
+            http.send(body(request))
+                    .compose(resp -> {
+                        answered[0] = true;
+                        return resp.body().map(b -> completion(resp, b, request.model()));
+                    })
+                    .onComplete(ar -> {
+                        vertx.cancelTimer(timer);
+                        if (ar.succeeded()) {
+                            result.tryComplete(ar.result());
+                        } else {
+                            result.tryFail(ErrorClassifier.fromThrowable(ar.cause(), answered[0]));
+                        }
+                    });
+        });
+        return result.future();
+    }
+
+    private static JsonObject completion(HttpClientResponse resp, Buffer body, String model) {
+        if (resp.statusCode() / 100 != 2) {
+            throw failure(resp, body);
+        }
+        JsonObject json;
+        try {
+            json = body.toJsonObject();
+        } catch (DecodeException | ClassCastException e) {
+            throw new UpstreamFailure(ErrorClass.MALFORMED, resp.statusCode(), "the upstream's answer is not a JSON object", -1, null);
+        }
+        if (json.getValue("error") != null) {
+            throw ErrorClassifier.fromStreamError(json);
+        }
+        if (json.getJsonArray("choices") == null) {
+            throw new UpstreamFailure(ErrorClass.MALFORMED, resp.statusCode(), "the upstream's answer has no 'choices'", -1, null);
+        }
+        return Completions.normalizeCompletion(json, model);
+    }
+
+    private static UpstreamFailure failure(HttpClientResponse resp, Buffer body) {
+        return ErrorClassifier.fromResponse(resp.statusCode(), body, resp.getHeader("retry-after"), resp.getHeader("retry-after-ms"));
+    }
+
+    @Override
+    protected void stream(ProviderRequest request, StreamSender sender) {
+        client.request(options(request)).onComplete(acquired -> {
+            if (acquired.failed()) {
+                sender.fail(ErrorClassifier.fromThrowable(acquired.cause(), false));
+            } else if (sender.isDone()) {
+                acquired.result().reset();
+            } else {
+                new UpstreamSse(vertx, request, sender, acquired.result()).start(body(request));
+            }
+        });
+    }
+
+    private RequestOptions options(ProviderRequest request) {
+        RequestOptions o = new RequestOptions()
+                .setMethod(HttpMethod.POST)
+                .setHost(endpoint.host())
+                .setPort(endpoint.port())
+                .setSsl(endpoint.ssl())
+                .setURI(endpoint.completionsPath())
+                .setConnectTimeout(request.limits().connectTimeoutMs())
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .putHeader(HttpHeaders.USER_AGENT, USER_AGENT)
+                .putHeader(HttpHeaders.ACCEPT, request.stream() ? "text/event-stream" : "application/json");
+        if (request.key().value() != null) {
+            o.putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + request.key().value());
+        }
+        return o;
+    }
+
+    /** The client's fields, the model this target serves, then the provider's and the request's extra_body. */
+    private Buffer body(ProviderRequest request) {
+        JsonObject body = new JsonObject(new LinkedHashMap<>(request.fields().getMap()));
+        body.put("model", request.model());
+        body.getMap().putAll(provider.extraBody().getMap());
+        if (request.extraBody() != null) {
+            body.getMap().putAll(request.extraBody().getMap());
+        }
+        return body.toBuffer();
+    }
+}

@@ -1,0 +1,192 @@
+package dev.autogateway.provider.openai;
+
+import dev.autogateway.openai.Completions;
+import dev.autogateway.provider.ErrorClass;
+import dev.autogateway.provider.ErrorClassifier;
+import dev.autogateway.provider.ProviderRequest;
+import dev.autogateway.provider.StreamSender;
+import dev.autogateway.provider.UpstreamFailure;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One streaming call to an OpenAI-compatible upstream: relays its SSE events as chunks and watches the three stream
+ * limits (first event, idle gap, total budget). A stream counts as complete on {@code [DONE]}, or when the
+ * connection ends after a {@code finish_reason}; anything else is a cut stream, never a silent success.
+ */
+final class UpstreamSse {
+    private static final Logger LOG = LoggerFactory.getLogger(UpstreamSse.class);
+
+    private final Vertx vertx;
+    private final ProviderRequest request;
+    private final StreamSender sender;
+    private final HttpClientRequest http;
+    private final SseParser parser = new SseParser(this::onData);
+    private HttpClientResponse response;
+    private boolean answered;
+    private boolean sawEvent;
+    private boolean sawFinish;
+    private long lastEventNanos;
+    private long firstEventTimer = -1;
+    private long idleTimer = -1;
+    private long deadlineTimer = -1;
+
+    UpstreamSse(Vertx vertx, ProviderRequest request, StreamSender sender, HttpClientRequest http) {
+        this.vertx = vertx;
+        this.request = request;
+        this.sender = sender;
+        this.http = http;
+    }
+
+    void start(Buffer body) {
+        sender.cancelHandler(this::abort);
+        firstEventTimer = vertx.setTimer(request.limits().firstByteTimeoutMs(), id -> fail(new UpstreamFailure(
+                ErrorClass.TIMEOUT_FIRST_TOKEN, "the upstream sent no event within " + request.limits().firstByteTimeoutMs() + " ms")));
+        deadlineTimer = vertx.setTimer(Math.max(1, request.limits().remainingMs()), id -> fail(new UpstreamFailure(
+                ErrorClass.TIMEOUT, "the stream did not finish within the request's budget")));
+        http.send(body).onComplete(ar -> {
+            if (ar.failed()) {
+                fail(ErrorClassifier.fromThrowable(ar.cause(), answered));
+            } else {
+                onResponse(ar.result());
+            }
+        });
+    }
+
+    private void onResponse(HttpClientResponse resp) {
+        answered = true;
+        response = resp;
+        if (sender.isDone()) {
+            return;
+        }
+        if (resp.statusCode() / 100 != 2) {
+            resp.body().onComplete(b -> fail(b.succeeded()
+                    ? ErrorClassifier.fromResponse(resp.statusCode(), b.result(), resp.getHeader("retry-after"), resp.getHeader("retry-after-ms"))
+                    : ErrorClassifier.fromThrowable(b.cause(), true)));
+            return;
+        }
+        sender.pauseHandler(resp::pause).resumeHandler(resp::resume);
+        resp.handler(this::onBytes);
+        resp.exceptionHandler(t -> fail(ErrorClassifier.fromThrowable(t, true)));
+        resp.endHandler(v -> onUpstreamEnd());
+    }
+
+    private void onBytes(Buffer bytes) {
+        if (sender.isDone()) {
+            return;
+        }
+        try {
+            parser.feed(bytes);
+        } catch (IllegalStateException e) {
+            fail(new UpstreamFailure(ErrorClass.MALFORMED, e.getMessage()));
+        }
+    }
+
+    private void onUpstreamEnd() {
+        if (sender.isDone()) {
+            return;
+        }
+        parser.finish();
+        if (sawFinish) {
+            complete();
+        } else {
+            fail(new UpstreamFailure(ErrorClass.STREAM_CUT, "the upstream closed the stream before it finished"));
+        }
+    }
+
+    private void onData(String data) {
+        if (sender.isDone()) {
+            return;
+        }
+        lastEventNanos = System.nanoTime();
+        if (!sawEvent) {
+            sawEvent = true;
+            vertx.cancelTimer(firstEventTimer);
+            armIdleCheck(request.limits().idleTimeoutMs());
+        }
+        if ("[DONE]".equals(data.trim())) {
+            complete();
+            return;
+        }
+        JsonObject chunk;
+        try {
+            chunk = new JsonObject(data);
+        } catch (DecodeException e) {
+            // One garbled event is not worth failing an otherwise good stream; a cut stream is caught at its end.
+            LOG.warn("skipped a malformed SSE event from model '{}' (request {})", request.model(), request.requestId());
+            return;
+        }
+        if (chunk.getValue("error") != null) {
+            fail(ErrorClassifier.fromStreamError(chunk));
+            return;
+        }
+        Completions.normalizeChunk(chunk, request.model());
+        sawFinish |= hasFinishReason(chunk);
+        sender.chunk(chunk);
+    }
+
+    private static boolean hasFinishReason(JsonObject chunk) {
+        for (Object o : chunk.getJsonArray("choices", new JsonArray())) {
+            if (o instanceof JsonObject choice && choice.getValue("finish_reason") != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** One timer per idle window rather than one per event; time spent paused for a slow client is not a stall. */
+    private void armIdleCheck(long delayMs) {
+        idleTimer = vertx.setTimer(Math.max(1, delayMs), id -> {
+            if (sender.isDone()) {
+                return;
+            }
+            long idleMs = (System.nanoTime() - lastEventNanos) / 1_000_000;
+            long limit = request.limits().idleTimeoutMs();
+            if (!sender.writable()) {
+                lastEventNanos = System.nanoTime();
+                armIdleCheck(limit);
+            } else if (idleMs >= limit) {
+                fail(new UpstreamFailure(ErrorClass.STALL, "the upstream stream stalled: no event for " + idleMs + " ms"));
+            } else {
+                armIdleCheck(limit - idleMs);
+            }
+        });
+    }
+
+    private void complete() {
+        cancelTimers();
+        sender.end();
+        if (response != null) {
+            // Read what is left so the connection can go back to the pool.
+            response.handler(null);
+            response.resume();
+        }
+    }
+
+    private void fail(UpstreamFailure failure) {
+        if (sender.isDone()) {
+            return;
+        }
+        cancelTimers();
+        sender.fail(failure);
+        http.reset();
+    }
+
+    private void abort() {
+        cancelTimers();
+        http.reset();
+    }
+
+    private void cancelTimers() {
+        vertx.cancelTimer(firstEventTimer);
+        vertx.cancelTimer(idleTimer);
+        vertx.cancelTimer(deadlineTimer);
+    }
+}

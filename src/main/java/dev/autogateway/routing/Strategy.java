@@ -1,0 +1,23 @@
+package dev.autogateway.routing;
+
+import java.util.List;
+
+/**
+ * Orders the targets that can serve a request and learns from every attempt's outcome. Called on event loops from
+ * several threads at once: implementations must be thread-safe and must not block.
+ */
+public interface Strategy {
+
+    /** The order in which to try {@code candidates} (all able to serve the request, in config order). */
+    List<Target> order(List<Target> candidates, RouteRequest request);
+
+    /** Reports one attempt's outcome; a stream reports success when it finishes, not when it starts. */
+    void record(Target target, AttemptOutcome outcome);
+
+    static Strategy named(String name) {
+        return switch (name) {
+            case "sequential" -> new SequentialStrategy();
+            default -> throw new IllegalArgumentException("unknown strategy '" + name + "'");
+        };
+    }
+}

@@ -1,0 +1,41 @@
+package dev.autogateway.server;
+
+import dev.autogateway.openai.ApiError;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.List;
+
+/** Requires {@code Authorization: Bearer <key>} for one of the configured server keys, compared in constant time. */
+final class BearerAuth implements Handler<RoutingContext> {
+    private final List<byte[]> keys;
+
+    BearerAuth(List<String> keys) {
+        this.keys = keys.stream().map(k -> k.getBytes(StandardCharsets.UTF_8)).toList();
+    }
+
+    @Override
+    public void handle(RoutingContext rc) {
+        String header = rc.request().getHeader(HttpHeaders.AUTHORIZATION);
+        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) && matches(header.substring(7).trim())) {
+            rc.next();
+            return;
+        }
+        String message = header == null
+                ? "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY)."
+                : "Incorrect API key provided.";
+        Exchange.of(rc).error(new ApiError(401, message, "invalid_request_error", null, "invalid_api_key"));
+    }
+
+    /** Checks every key, whatever matched, so timing says nothing about which key or how much of it was right. */
+    private boolean matches(String given) {
+        byte[] candidate = given.getBytes(StandardCharsets.UTF_8);
+        boolean ok = false;
+        for (byte[] key : keys) {
+            ok |= MessageDigest.isEqual(candidate, key);
+        }
+        return ok;
+    }
+}

@@ -1,0 +1,97 @@
+package dev.autogateway.server;
+
+import dev.autogateway.openai.ApiError;
+import dev.autogateway.routing.Attempts;
+import dev.autogateway.routing.Target;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.UUID;
+
+/**
+ * One client request's state and its only ways to answer. Every path ends here, and each end method is a no-op once
+ * an answer has gone out, so a request gets exactly one.
+ */
+final class Exchange {
+    final RoutingContext rc;
+    final HttpServerResponse response;
+    final String requestId;
+    final long startNanos = System.nanoTime();
+    final Attempts attempts = new Attempts();
+    String model;
+    boolean stream;
+    long ttftMs = -1;
+    String outcome = "ok";
+
+    private static final String KEY = "gw.exchange";
+
+    /** Starts the exchange of a new request; its access-log line is written when the response ends. */
+    static void attach(RoutingContext rc) {
+        Exchange x = new Exchange(rc);
+        rc.put(KEY, x);
+        rc.addEndHandler(v -> AccessLog.log(x));
+        rc.next();
+    }
+
+    static Exchange of(RoutingContext rc) {
+        Exchange x = rc.get(KEY);
+        return x != null ? x : new Exchange(rc);
+    }
+
+    private Exchange(RoutingContext rc) {
+        this.rc = rc;
+        this.response = rc.response();
+        String given = rc.request().getHeader("x-request-id");
+        this.requestId = given != null && !given.isBlank() && given.length() <= 200 ? given : UUID.randomUUID().toString();
+        response.putHeader("x-request-id", requestId);
+    }
+
+    boolean answered() {
+        return response.ended() || response.closed() || response.headWritten();
+    }
+
+    long elapsedMs() {
+        return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+
+    /** Gateway headers that name what served the request. */
+    void routingHeaders(Target t) {
+        response.putHeader("x-gateway-provider", t.provider().name())
+                .putHeader("x-gateway-model", t.model())
+                .putHeader("x-gateway-attempts", Integer.toString(attempts.count()));
+    }
+
+    void json(int status, JsonObject body) {
+        if (answered()) {
+            return;
+        }
+        response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.toBuffer());
+    }
+
+    void error(ApiError e) {
+        outcome = e.code() == null ? "error" : e.code();
+        if (answered()) {
+            return;
+        }
+        if (e.retryAfterSeconds() > 0) {
+            response.putHeader(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()));
+        }
+        if (e.status() == 401) {
+            response.putHeader("WWW-Authenticate", "Bearer");
+        }
+        if (attempts.count() > 0) {
+            response.putHeader("x-gateway-attempts", Integer.toString(attempts.count()));
+        }
+        json(e.status() == 499 ? 503 : e.status(), e.toJson());
+    }
+
+    void error(Throwable t) {
+        error(t instanceof ApiError a ? a : new ApiError(500, "Internal gateway error.", "server_error", null, "internal_error"));
+    }
+
+    void write(Buffer b) {
+        response.write(b);
+    }
+}

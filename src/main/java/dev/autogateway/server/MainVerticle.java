@@ -1,0 +1,73 @@
+package dev.autogateway.server;
+
+import dev.autogateway.config.GatewayConfig;
+import dev.autogateway.config.ServerConfig;
+import dev.autogateway.openai.ApiError;
+import dev.autogateway.routing.FailoverRouter;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+
+/**
+ * The HTTP side: owns the server and the vertx-web router. Several instances share the port, one per event loop;
+ * everything they share (config, router, health) is thread-safe and built once by {@link Gateway}.
+ */
+public final class MainVerticle extends VerticleBase {
+    private final GatewayConfig config;
+    private final FailoverRouter router;
+    private final int port;
+    private HttpServer server;
+
+    MainVerticle(GatewayConfig config, FailoverRouter router, int port) {
+        this.config = config;
+        this.router = router;
+        this.port = port;
+    }
+
+    @Override
+    public Future<?> start() {
+        ServerConfig s = config.server();
+        server = vertx.createHttpServer(new HttpServerOptions()
+                .setTcpNoDelay(true)
+                .setCompressionSupported(false)
+                .setIdleTimeout(0));
+        return server.requestHandler(routes()).listen(port, s.host());
+    }
+
+    int actualPort() {
+        return server.actualPort();
+    }
+
+    private Router routes() {
+        Router r = Router.router(vertx);
+        r.route().handler(Exchange::attach);
+        r.get("/health").handler(rc -> Exchange.of(rc).json(200, new JsonObject().put("status", "ok")));
+        r.get("/ready").handler(rc -> Exchange.of(rc).json(200,
+                new JsonObject().put("status", "ready").put("providers", config.providers().size())));
+        if (!config.server().apiKeys().isEmpty()) {
+            r.route("/v1/*").handler(new BearerAuth(config.server().apiKeys()));
+        }
+        r.get("/v1/models").handler(new ModelsHandler(config.providers()));
+        r.post("/v1/chat/completions")
+                .handler(BodyHandler.create(false).setBodyLimit(config.server().maxBodyBytes()))
+                .handler(new ChatCompletionsHandler(router));
+        r.errorHandler(400, rc -> fail(rc, ApiError.invalidRequest("The request could not be read.", null)));
+        r.errorHandler(404, rc -> fail(rc, new ApiError(404, "Unknown request URL: " + rc.request().method() + " "
+                + rc.request().path() + ".", "invalid_request_error", null, "unknown_url")));
+        r.errorHandler(405, rc -> fail(rc, new ApiError(405, "Method " + rc.request().method() + " is not allowed for "
+                + rc.request().path() + ".", "invalid_request_error", null, "method_not_allowed")));
+        r.errorHandler(413, rc -> fail(rc, new ApiError(413, "The request body exceeds the limit of "
+                + config.server().maxBodyBytes() + " bytes.", "invalid_request_error", null, "request_too_large")));
+        r.errorHandler(500, rc -> fail(rc, new ApiError(500, "Internal gateway error.", "server_error", null, "internal_error")));
+        return r;
+    }
+
+    private static void fail(RoutingContext rc, ApiError e) {
+        Exchange.of(rc).error(e);
+    }
+}
