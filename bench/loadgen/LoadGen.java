@@ -59,6 +59,7 @@ public final class LoadGen {
         String expect;
         String out;
         String label = "run";
+        String dump;
         double timeoutSeconds = 10;
         final Map<String, List<Integer>> watch = new LinkedHashMap<>();
     }
@@ -69,9 +70,10 @@ public final class LoadGen {
         e.println("usage: java LoadGen.java --url http://127.0.0.1:PORT/path --rate REQ_PER_S --duration SECONDS");
         e.println("         [--warmup SECONDS] [--connections N] [--body JSON] [--header 'Name: value']...");
         e.println("         [--expect SUBSTRING] [--watch NAME=PID[,PID...]]... [--timeout SECONDS]");
-        e.println("         [--label NAME] [--out FILE]");
+        e.println("         [--label NAME] [--out FILE] [--dump CSV_FILE]");
         e.println("  --expect    a response counts as OK only if it is 200 and its body contains this");
         e.println("  --watch     sample CPU (utime+stime) and RSS of these pids during the measured window");
+        e.println("  --dump      write every measured request (intended offset, send lag, latency, ttfb, status)");
         System.exit(2);
     }
 
@@ -93,6 +95,7 @@ public final class LoadGen {
                 case "--expect": c.expect = v; break;
                 case "--out": c.out = v; break;
                 case "--label": c.label = v; break;
+                case "--dump": c.dump = v; break;
                 case "--timeout": c.timeoutSeconds = Double.parseDouble(v); break;
                 case "--watch": {
                     int eq = v.indexOf('=');
@@ -482,6 +485,17 @@ public final class LoadGen {
         for (Conn c : conns) c.close();
 
         report(cfg, p, wallNs, selfTicks, cpuBefore, rssMax, reconnects);
+        if (cfg.dump != null) dump(p, cfg.dump);
+    }
+
+    /** Raw samples, for looking at when the slow requests happened (periodic stalls, GC, ...). */
+    static void dump(Phase p, String file) throws IOException {
+        StringBuilder sb = new StringBuilder("intended_ms,send_lag_us,latency_us,ttfb_us,status,outcome\n");
+        for (int i = 0; i < p.n; i++) {
+            sb.append(String.format(Locale.ROOT, "%.3f,%d,%d,%d,%d,%d%n", (p.intended(i) - p.startNs) / 1e6,
+                    p.sendLagNs[i] / 1000, p.latencyNs[i] / 1000, p.ttfbNs[i] / 1000, p.status[i], p.outcome[i]));
+        }
+        Files.writeString(Path.of(file), sb.toString());
     }
 
     static long[] ticksOf(List<Integer> pids) {

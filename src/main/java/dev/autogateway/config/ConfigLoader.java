@@ -10,11 +10,14 @@ import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /** Reads {@code config.json}: Jackson binds it, {@link ConfigValidator} checks it and fills in defaults. */
@@ -58,6 +61,7 @@ public final class ConfigLoader {
         if (tree == null || !tree.isObject()) {
             throw new ConfigException("config: must be a JSON object");
         }
+        stripComments((ObjectNode) tree);
         ConfigFile file;
         try {
             file = MAPPER.treeToValue(tree, ConfigFile.class);
@@ -69,6 +73,19 @@ public final class ConfigLoader {
             throw new ConfigException("config: " + e.getOriginalMessage());
         }
         return new ConfigValidator(new EnvRefs(env)).validate(file);
+    }
+
+    /** Keys starting with '_' are notes for readers (JSON has no comments); only the schema's own objects lose them. */
+    private static void stripComments(ObjectNode root) {
+        List<JsonNode> objects = new ArrayList<>(List.of(root));
+        objects.add(root.path("server"));
+        objects.add(root.path("router"));
+        root.path("providers").forEach(objects::add);
+        for (JsonNode n : objects) {
+            if (n instanceof ObjectNode o) {
+                o.properties().removeIf(e -> e.getKey().startsWith("_"));
+            }
+        }
     }
 
     /** Jackson's path as a reader writes it: {@code providers[1].base_url}. */
