@@ -40,6 +40,11 @@ LOADGEN_JVM_OPTS=${LOADGEN_JVM_OPTS:-"-XX:ActiveProcessorCount=1 -XX:+UseSerialG
 RESULTS_DIR=${RESULTS_DIR:-$BENCH_DIR/results}
 KEEP_RUN_DIR=${KEEP_RUN_DIR:-0}
 BENCH_AUTH=${BENCH_AUTH:-}                  # client key, if the gateway config requires one
+# On a 2-core box any other busy process (a build, a test suite) swamps the
+# differences being measured. Above QUIET_MAX_PCT of one core the run waits up
+# to QUIET_WAIT_SECONDS for the machine to calm down, then goes on with a warning.
+QUIET_MAX_PCT=${QUIET_MAX_PCT:-10}
+QUIET_WAIT_SECONDS=${QUIET_WAIT_SECONDS:-120}
 
 BODY='{"model":"mock-model","messages":[{"role":"user","content":"hi"}]}'
 STREAM_BODY='{"model":"mock-stream-model","stream":true,"messages":[{"role":"user","content":"hi"}]}'
@@ -90,6 +95,15 @@ fi
 for tool in java javac taskset curl; do command -v "$tool" >/dev/null || die "$tool not found"; done
 (($(nproc) >= 2)) || die "needs 2 cores: load+upstream on one, the proxy under test on the other"
 
+# CPU busy on the whole machine over 2 s, in % of one core.
+machine_busy_pct() {
+    local a b
+    a=$(awk 'NR==1{print $2+$3+$4+$7+$8+$9, $5+$6}' /proc/stat)
+    sleep 2
+    b=$(awk 'NR==1{print $2+$3+$4+$7+$8+$9, $5+$6}' /proc/stat)
+    awk -v a="$a" -v b="$b" 'BEGIN{split(a,x," "); split(b,y," "); printf "%.0f", (y[1]-x[1])/2}'
+}
+
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 for port in "$UPSTREAM_PORT" "$PROXY_PORT" "$GATEWAY_PORT"; do
     port_free "$port" || die "port $port on 127.0.0.1 is already in use"
@@ -100,6 +114,16 @@ if [[ " $TARGETS " == *" gateway "* && ! -f $GATEWAY_JAR ]]; then
     (cd "$REPO_DIR" && mvn -q package -DskipTests) >"$RUN_DIR/build.log" 2>&1 ||
         die "gateway build failed, see $RUN_DIR/build.log (or run with TARGETS=\"direct nginx\")"
 fi
+
+BUSY_BEFORE=$(machine_busy_pct)
+waited=0
+while ((BUSY_BEFORE > QUIET_MAX_PCT && waited < QUIET_WAIT_SECONDS)); do
+    log "machine is busy (${BUSY_BEFORE}% of a core used by other processes); waiting for it to go quiet"
+    sleep 8
+    waited=$((waited + 10))
+    BUSY_BEFORE=$(machine_busy_pct)
+done
+((BUSY_BEFORE > QUIET_MAX_PCT)) && log "WARNING: starting on a busy machine (${BUSY_BEFORE}%); numbers will be noisy"
 
 log "compiling the load generator"
 javac -d "$RUN_DIR/loadgen" "$BENCH_DIR/loadgen/LoadGen.java"
@@ -391,6 +415,13 @@ rss_max() { # target -> max RSS (kB) seen in any recorded phase
 }
 row "Proxy RSS under load, max sampled (MB)" "-" "$(mb "$(rss_max nginx)")" "$(mb "$(rss_max gateway)")"
 row "Gateway peak RSS, VmHWM incl. warm-up (MB)" "-" "-" "$(mb "$GATEWAY_HWM_KB")"
+OTHER_CPU_MAX=0
+for file in "$RUN_DIR"/*-rate*.kv "$RUN_DIR"/*-stream.kv; do
+    [[ -e $file ]] || continue
+    v=$(kv "$file" other_cpu_pct)
+    OTHER_CPU_MAX=$(awk -v a="$OTHER_CPU_MAX" -v b="${v:-0}" 'BEGIN{print (b>a)?b:a}')
+done
+row "Other processes' CPU during fixed-rate runs, max (% of a core)" "$OTHER_CPU_MAX" "" ""
 row "Errors: non-200, bad body, I/O, timeouts (all phases)" "$(errs direct)" "$(errs nginx)" "$(errs gateway)"
 
 TABLE=$(printf '| Metric | direct | nginx | gateway |\n|---|---:|---:|---:|\n'; printf '%s\n' "${rows[@]}")
@@ -420,6 +451,12 @@ VERSIONS="nginx $(nginx -v 2>&1 | sed 's#.*/##'), wrk $(wrk -v 2>&1 | awk 'NR==1
 
 SETTINGS="max: wrk -t1 -c$MAX_CONNECTIONS ${MAX_SECONDS}s; fixed rates: $RATES req/s for ${RATE_SECONDS}s each (+${RATE_WARMUP_SECONDS}s unrecorded), $RATE_CONNECTIONS connections, open loop, latency from intended send time; streaming: $STREAM_RATE req/s for ${STREAM_SECONDS}s, mock SSE gap ${STREAM_GAP_MS} ms; warm-up: ${WARMUP_SECONDS}s (direct, nginx), ${GATEWAY_WARMUP_SECONDS}s (gateway) at $MAX_CONNECTIONS connections; CPU pinning: load generator + mock on core $LOAD_CPU, proxy on core $PROXY_CPU"
 
+NOISE_NOTE=""
+if awk -v m="$OTHER_CPU_MAX" -v q="$QUIET_MAX_PCT" 'BEGIN{exit !(m>q)}' || ((BUSY_BEFORE > QUIET_MAX_PCT)); then
+    NOISE_NOTE="WARNING: other processes were using CPU during this run (${BUSY_BEFORE}% before it, up to ${OTHER_CPU_MAX}% of a core during it); the latency figures are not trustworthy. Re-run on a quiet machine."
+    log "$NOISE_NOTE"
+fi
+
 printf '\n%s\n\n%s\n\n' "$TABLE" "$TARGETS_MD"
 
 mkdir -p "$RESULTS_DIR"
@@ -432,6 +469,7 @@ mkdir -p "$RESULTS_DIR"
     echo
     echo "Settings: $SETTINGS"
     echo
+    [[ -n $NOISE_NOTE ]] && echo "**$NOISE_NOTE**" && echo
     [[ -n $GATEWAY_CMD ]] && echo "Gateway: \`$GATEWAY_CMD\`" && echo
     echo "$TABLE"
     echo
@@ -442,7 +480,8 @@ mkdir -p "$RESULTS_DIR"
 {
     printf '{\n  "date": "%s",\n  "machine": "%s",\n  "versions": "%s",\n  "settings": "%s",\n' \
         "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$MACHINE" "${VERSIONS//\"/}" "$SETTINGS"
-    printf '  "gateway_jvm_opts": "%s",\n  "gateway_hwm_kb": %s,\n  "runs": {' "$GATEWAY_JVM_OPTS" "${GATEWAY_HWM_KB:-null}"
+    printf '  "gateway_jvm_opts": "%s",\n  "gateway_hwm_kb": %s,\n' "$GATEWAY_JVM_OPTS" "${GATEWAY_HWM_KB:-null}"
+    printf '  "busy_before_pct": %s,\n  "other_cpu_max_pct": %s,\n  "runs": {' "$BUSY_BEFORE" "$OTHER_CPU_MAX"
     sep=""
     for file in "$RUN_DIR"/*.kv; do
         [[ -e $file ]] || continue

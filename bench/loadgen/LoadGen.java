@@ -388,6 +388,7 @@ public final class LoadGen {
         }
     }
 
+    /** VmHWM and the like from /proc/PID/status, in kB; -1 if the process is gone. */
     static long statusKb(int pid, String key) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
@@ -399,6 +400,36 @@ public final class LoadGen {
             // process gone
         }
         return -1;
+    }
+
+    /**
+     * Resident set size in kB from /proc/PID/statm (same figure as VmRSS). statm is one short
+     * line, so sampling it while measuring costs the load generator's core next to nothing.
+     */
+    static long rssKb(int pid) {
+        try {
+            String statm = new String(Files.readAllBytes(Path.of("/proc/" + pid + "/statm")), StandardCharsets.US_ASCII);
+            String[] f = statm.trim().split(" ");
+            return Long.parseLong(f[1]) * PAGE_KB;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    static final long PAGE_KB = 4;
+
+    /**
+     * user+nice+system ticks of the whole machine (all cores). Compared with the CPU of the
+     * processes we know about, it exposes other load on the box (a build, a test run) that would
+     * make the run's numbers meaningless.
+     */
+    static long machineBusyTicks() {
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            return Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     static long selfPid() {
@@ -449,6 +480,7 @@ public final class LoadGen {
         Map<String, long[]> cpuBefore = new LinkedHashMap<>();
         for (var e : cfg.watch.entrySet()) cpuBefore.put(e.getKey(), ticksOf(e.getValue()));
         long selfBefore = cpuTicks(self);
+        long machineBefore = machineBusyTicks();
         int reconnectsBefore = Arrays.stream(conns).mapToInt(c -> c.reconnects).sum();
 
         // RSS is sampled while the load is on: a peak after the run would miss a transient.
@@ -458,14 +490,14 @@ public final class LoadGen {
             while (!Thread.currentThread().isInterrupted()) {
                 for (var e : cfg.watch.entrySet()) {
                     long sum = 0;
-                    for (int pid : e.getValue()) sum += Math.max(0, statusKb(pid, "VmRSS"));
+                    for (int pid : e.getValue()) sum += Math.max(0, rssKb(pid));
                     long[] m = rssMax.get(e.getKey());
                     synchronized (m) {
                         if (sum > m[0]) m[0] = sum;
                     }
                 }
                 try {
-                    Thread.sleep(200);
+                    Thread.sleep(250);
                 } catch (InterruptedException ie) {
                     return;
                 }
@@ -481,10 +513,11 @@ public final class LoadGen {
         sampler.interrupt();
         sampler.join();
         long selfTicks = cpuTicks(self) - selfBefore;
+        long machineTicks = machineBusyTicks() - machineBefore;
         int reconnects = Arrays.stream(conns).mapToInt(c -> c.reconnects).sum() - reconnectsBefore;
         for (Conn c : conns) c.close();
 
-        report(cfg, p, wallNs, selfTicks, cpuBefore, rssMax, reconnects);
+        report(cfg, p, wallNs, selfTicks, machineTicks, cpuBefore, rssMax, reconnects);
         if (cfg.dump != null) dump(p, cfg.dump);
     }
 
@@ -572,7 +605,7 @@ public final class LoadGen {
         return out;
     }
 
-    static void report(Config cfg, Phase p, long wallNs, long selfTicks, Map<String, long[]> cpuBefore,
+    static void report(Config cfg, Phase p, long wallNs, long selfTicks, long machineTicks, Map<String, long[]> cpuBefore,
                        Map<String, long[]> rssMax, int reconnects) throws IOException {
         Map<String, String> kv = new LinkedHashMap<>();
         int[] counts = new int[5];
@@ -622,12 +655,14 @@ public final class LoadGen {
         kv.put("late_sends_over_1ms", String.valueOf(late));
         kv.put("loadgen_cpu_us_per_req", fmt(selfTicks / CLK_TCK * 1e6 / p.n, 1));
         kv.put("loadgen_cpu_pct", fmt(selfTicks / CLK_TCK / (wallNs / 1e9) * 100, 1));
+        long knownTicks = selfTicks;
         for (var e : cfg.watch.entrySet()) {
             String name = e.getKey();
             long[] after = ticksOf(e.getValue());
             long[] before = cpuBefore.get(name);
             long ticks = 0;
             for (int i = 0; i < after.length; i++) ticks += after[i] - before[i];
+            knownTicks += ticks;
             long hwm = 0;
             for (int pid : e.getValue()) hwm += Math.max(0, statusKb(pid, "VmHWM"));
             kv.put(name + "_cpu_us_per_req", fmt(ticks / CLK_TCK * 1e6 / p.n, 1));
@@ -636,13 +671,18 @@ public final class LoadGen {
             kv.put(name + "_hwm_kb", String.valueOf(hwm));
         }
 
+        // CPU used by processes other than the load generator and the watched ones, in % of one
+        // core. Kernel work done for our sockets is mostly accounted as softirq, not counted here.
+        double otherPct = (machineTicks - knownTicks) / CLK_TCK / (wallNs / 1e9) * 100;
+        kv.put("other_cpu_pct", fmt(Math.max(0, otherPct), 1));
+
         System.out.printf(Locale.ROOT,
                 "%-28s rate=%s/s n=%d ok=%d err=%d  latency p50=%s p90=%s p99=%s p99.9=%s max=%s ms"
-                        + "  ttfb p50=%s p99=%s ms  send-lag p99=%s ms  loadgen cpu=%s%%%n",
+                        + "  ttfb p50=%s p99=%s ms  send-lag p99=%s ms  loadgen cpu=%s%%  other cpu=%s%%%n",
                 cfg.label, kv.get("target_rate"), p.n, counts[OK], p.n - counts[OK],
                 kv.get("lat_p50_ms"), kv.get("lat_p90_ms"), kv.get("lat_p99_ms"), kv.get("lat_p999_ms"),
                 kv.get("lat_max_ms"), kv.get("ttfb_p50_ms"), kv.get("ttfb_p99_ms"), kv.get("send_lag_p99_ms"),
-                kv.get("loadgen_cpu_pct"));
+                kv.get("loadgen_cpu_pct"), kv.get("other_cpu_pct"));
         if (p.n != counts[OK]) {
             System.out.printf(Locale.ROOT, "%-28s ERRORS: statuses=%s bad_body=%d io_errors=%d timeouts=%d%n",
                     cfg.label, kv.get("statuses"), counts[BAD_BODY], counts[IO_ERROR], counts[TIMEOUT]);

@@ -1,10 +1,8 @@
 package dev.autogateway.provider;
 
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -36,29 +34,10 @@ public final class ProviderClient {
      */
     public Future<UpstreamStream> stream(String providerAddress, RequestBuilder request, Consumer<Runnable> onCancel) {
         String address = "gw.stream." + STREAM_IDS.incrementAndGet();
-        Promise<UpstreamStream> opened = Promise.promise();
-        MessageConsumer<StreamEvent> consumer = vertx.eventBus().localConsumer(address);
-        consumer.handler(m -> {
-            StreamEvent event = m.body();
-            if (event instanceof StreamEvent.Chunk c) {
-                // Hold what follows until the caller has committed its response and called start().
-                consumer.pause();
-                opened.tryComplete(new UpstreamStream(vertx, address, consumer, c.json()));
-                return;
-            }
-            consumer.unregister();
-            opened.tryFail(event instanceof StreamEvent.Failed f ? f.failure()
-                    : new UpstreamFailure(ErrorClass.STREAM_CUT, "the upstream ended the stream before any event"));
-        });
-        onCancel.accept(() -> {
-            if (!opened.future().isComplete()) {
-                consumer.unregister();
-                vertx.eventBus().send(address + ".ctl", StreamEvent.Control.CANCEL, LOCAL);
-                opened.tryFail(new UpstreamFailure(ErrorClass.TIMEOUT, "cancelled"));
-            }
-        });
+        UpstreamStream stream = new UpstreamStream(vertx, address);
+        onCancel.accept(stream::cancel);
         vertx.eventBus().send(providerAddress, request.build(address), LOCAL);
-        return opened.future();
+        return stream.opened();
     }
 
     /** Builds the request once the stream address is known. */

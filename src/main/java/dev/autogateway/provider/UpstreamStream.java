@@ -1,5 +1,7 @@
 package dev.autogateway.provider;
 
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -7,9 +9,10 @@ import io.vertx.core.json.JsonObject;
 import java.util.function.Consumer;
 
 /**
- * The HTTP side of a stream from a provider verticle. It is handed out once the first chunk has arrived, which is
- * the point past which a failure can no longer be hidden from the client. Call {@link #consumed()} when a chunk
- * has been written out, so the provider may send more.
+ * The HTTP side of a stream from a provider verticle. It is handed out (by {@link #opened()}) once the first chunk
+ * has arrived, which is the point past which a failure can no longer be hidden from the client; until
+ * {@link #start} the events after it wait in the paused consumer. Call {@link #consumed()} when a chunk has been
+ * written out, so the provider may send more.
  */
 public final class UpstreamStream {
     private static final int CREDIT_BATCH = StreamSender.WINDOW / 4;
@@ -18,18 +21,22 @@ public final class UpstreamStream {
     private final Vertx vertx;
     private final String controlAddress;
     private final MessageConsumer<StreamEvent> consumer;
-    private final JsonObject first;
+    private final Promise<UpstreamStream> opened = Promise.promise();
+    private JsonObject first;
     private Consumer<JsonObject> chunkHandler;
     private Runnable endHandler;
     private Consumer<UpstreamFailure> failureHandler;
     private int uncredited;
     private boolean finished;
 
-    UpstreamStream(Vertx vertx, String address, MessageConsumer<StreamEvent> consumer, JsonObject first) {
+    UpstreamStream(Vertx vertx, String address) {
         this.vertx = vertx;
         this.controlAddress = address + ".ctl";
-        this.consumer = consumer;
-        this.first = first;
+        this.consumer = vertx.eventBus().localConsumer(address, m -> dispatch(m.body()));
+    }
+
+    Future<UpstreamStream> opened() {
+        return opened.future();
     }
 
     public JsonObject first() {
@@ -41,7 +48,6 @@ public final class UpstreamStream {
         this.chunkHandler = onChunk;
         this.endHandler = onEnd;
         this.failureHandler = onFailure;
-        consumer.handler(m -> dispatch(m.body()));
         consumer.resume();
     }
 
@@ -49,19 +55,34 @@ public final class UpstreamStream {
         if (finished) {
             return;
         }
-        if (event instanceof StreamEvent.Chunk c) {
+        if (first == null) {
+            beforeFirstChunk(event);
+        } else if (event instanceof StreamEvent.Chunk c) {
             chunkHandler.accept(c.json());
         } else if (event instanceof StreamEvent.Failed f) {
-            finish(() -> failureHandler.accept(f.failure()));
+            finish();
+            failureHandler.accept(f.failure());
         } else {
-            finish(endHandler);
+            finish();
+            endHandler.run();
         }
     }
 
-    private void finish(Runnable then) {
+    private void beforeFirstChunk(StreamEvent event) {
+        if (event instanceof StreamEvent.Chunk c) {
+            first = c.json();
+            consumer.pause();
+            opened.complete(this);
+            return;
+        }
+        finish();
+        opened.fail(event instanceof StreamEvent.Failed f ? f.failure()
+                : new UpstreamFailure(ErrorClass.STREAM_CUT, "the upstream ended the stream before any event"));
+    }
+
+    private void finish() {
         finished = true;
         consumer.unregister();
-        then.run();
     }
 
     public void consumed() {
@@ -71,12 +92,12 @@ public final class UpstreamStream {
         }
     }
 
-    /** Stops the provider's upstream work; no handler is called after this. */
+    /** Stops the provider's upstream work, whether or not the stream has opened; no handler is called after this. */
     public void cancel() {
         if (!finished) {
-            finished = true;
-            consumer.unregister();
+            finish();
             vertx.eventBus().send(controlAddress, StreamEvent.Control.CANCEL, LOCAL);
+            opened.tryFail(new UpstreamFailure(ErrorClass.TIMEOUT, "cancelled"));
         }
     }
 }

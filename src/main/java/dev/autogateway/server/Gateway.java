@@ -10,6 +10,10 @@ import dev.autogateway.routing.Strategy;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -37,23 +41,30 @@ public final class Gateway {
         FailoverRouter router = new FailoverRouter(vertx, config.router(), new Catalog(config.providers()),
                 Strategy.named(config.router().strategy()), new Cooldowns(System::currentTimeMillis));
         List<String> ids = new ArrayList<>();
-        return ProviderDeployer.deployAll(vertx, config.providers(), instances).compose(providerIds -> {
-            ids.addAll(providerIds);
-            // The first instance binds (port 0 picks a free one); the others then share that actual port.
-            MainVerticle first = new MainVerticle(config, router, config.server().port());
-            return vertx.deployVerticle(first).compose(id -> {
-                ids.add(id);
-                int port = first.actualPort();
-                if (instances <= 1) {
-                    return Future.succeededFuture(port);
-                }
-                return vertx.deployVerticle(() -> new MainVerticle(config, router, port),
-                        new DeploymentOptions().setInstances(instances - 1)).map(id2 -> {
-                            ids.add(id2);
-                            return port;
-                        });
-            });
-        }).map(port -> new Gateway(vertx, ids, port));
+        int port = config.server().port() == 0 ? freePort(config.server().host()) : config.server().port();
+        return ProviderDeployer.deployAll(vertx, config.providers(), instances)
+                .compose(providerIds -> {
+                    ids.addAll(providerIds);
+                    return vertx.deployVerticle(() -> new MainVerticle(config, router, port),
+                            new DeploymentOptions().setInstances(instances));
+                })
+                .map(id -> {
+                    ids.add(id);
+                    return new Gateway(vertx, ids, port);
+                })
+                .onFailure(e -> ids.forEach(vertx::undeploy));
+    }
+
+    /**
+     * Vert.x shares one listening socket between instances only when they name the same port, so "any free port"
+     * (0, used by tests) is resolved once up front.
+     */
+    private static int freePort(String host) {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(host))) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public int port() {

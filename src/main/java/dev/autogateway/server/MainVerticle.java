@@ -39,10 +39,6 @@ public final class MainVerticle extends VerticleBase {
         return server.requestHandler(routes()).listen(port, s.host());
     }
 
-    int actualPort() {
-        return server.actualPort();
-    }
-
     private Router routes() {
         Router r = Router.router(vertx);
         r.route().handler(Exchange::attach);

@@ -148,12 +148,12 @@ public final class MockOpenAi {
         return (vertx, req, body) -> { };
     }
 
-    /** Streams {@code n} chunks of the normal answer, then stops sending but keeps the connection open. */
+    /** Streams {@code n} events (a role chunk, then "part1 ", "part2 ", ...), then goes silent with the connection open. */
     public static Behavior stallAfter(int n) {
         return partialStream(n, false);
     }
 
-    /** Streams {@code n} chunks of the normal answer, then drops the connection. */
+    /** Streams {@code n} events (a role chunk, then "part1 ", "part2 ", ...), then drops the connection. */
     public static Behavior cutAfter(int n) {
         return partialStream(n, true);
     }
@@ -163,7 +163,9 @@ public final class MockOpenAi {
             HttpServerResponse r = req.response();
             r.setChunked(true).putHeader("content-type", "text/event-stream");
             List<String> events = new ArrayList<>();
-            events.add(chunk(body, new JsonObject().put("role", "assistant").put("content", ""), null).encode());
+            if (n > 0) {
+                events.add(chunk(body, new JsonObject().put("role", "assistant").put("content", ""), null).encode());
+            }
             for (int i = 1; i < n; i++) {
                 events.add(chunk(body, new JsonObject().put("content", "part" + i + " "), null).encode());
             }
