@@ -39,6 +39,10 @@ GATEWAY_JVM_OPTS=${GATEWAY_JVM_OPTS:-"-XX:ActiveProcessorCount=1 -XX:+UseSerialG
 LOADGEN_JVM_OPTS=${LOADGEN_JVM_OPTS:-"-XX:ActiveProcessorCount=1 -XX:+UseSerialGC -Xms1g -Xmx1g -Xmn768m -XX:+AlwaysPreTouch"}
 RESULTS_DIR=${RESULTS_DIR:-$BENCH_DIR/results}
 KEEP_RUN_DIR=${KEEP_RUN_DIR:-0}
+# on: both proxies log every request as they do out of the box (nginx to a
+# file, the gateway's JSON access log on stdout redirected to a file).
+# off: nginx "access_log off" and the gateway with ACCESS_LOG_LEVEL=OFF.
+ACCESS_LOG=${ACCESS_LOG:-on}
 BENCH_AUTH=${BENCH_AUTH:-}                  # client key, if the gateway config requires one
 # On a 2-core box any other busy process (a build, a test suite) swamps the
 # differences being measured. Above QUIET_MAX_PCT of one core the run waits up
@@ -125,13 +129,23 @@ while ((BUSY_BEFORE > QUIET_MAX_PCT && waited < QUIET_WAIT_SECONDS)); do
 done
 ((BUSY_BEFORE > QUIET_MAX_PCT)) && log "WARNING: starting on a busy machine (${BUSY_BEFORE}%); numbers will be noisy"
 
+if [[ " $TARGETS " == *" gateway "* ]]; then
+    # Run a private copy: a rebuild of target/ during the run must not pull
+    # classes out from under the JVM being measured.
+    cp "$GATEWAY_JAR" "$RUN_DIR/auto-gateway.jar"
+fi
+[[ $ACCESS_LOG == on || $ACCESS_LOG == off ]] || die "ACCESS_LOG must be on or off"
+
 log "compiling the load generator"
 javac -d "$RUN_DIR/loadgen" "$BENCH_DIR/loadgen/LoadGen.java"
 
 # ------------------------------------------------------------------ helpers
 
 render() { # template output
-    sed -e "s#@RUN_DIR@#$RUN_DIR#g" \
+    local access="access_log off;"
+    [[ $ACCESS_LOG == on ]] && access="access_log $RUN_DIR/proxy-access.log;"
+    sed -e "s#@ACCESS_LOG@#$access#g" \
+        -e "s#@RUN_DIR@#$RUN_DIR#g" \
         -e "s#@UPSTREAM_PORT@#$UPSTREAM_PORT#g" \
         -e "s#@PROXY_PORT@#$PROXY_PORT#g" \
         -e "s#@STREAM_GAP@#$(awk -v ms="$STREAM_GAP_MS" 'BEGIN{printf "%.3f", ms/1000}')#g" \
@@ -305,15 +319,17 @@ for target in $TARGETS; do
             warm=$WARMUP_SECONDS
             ;;
         gateway)
-            GATEWAY_CMD="taskset -c $PROXY_CPU java $GATEWAY_JVM_OPTS -jar $GATEWAY_JAR start --config <run-dir>/gateway.json"
+            access_level=INFO
+            [[ $ACCESS_LOG == on ]] || access_level=OFF
+            GATEWAY_CMD="ACCESS_LOG_LEVEL=$access_level taskset -c $PROXY_CPU java $GATEWAY_JVM_OPTS -jar target/auto-gateway.jar start --config gateway.json >gateway-access.log 2>gateway.err"
             # shellcheck disable=SC2086
-            taskset -c "$PROXY_CPU" java $GATEWAY_JVM_OPTS -jar "$GATEWAY_JAR" start --config "$RUN_DIR/gateway.json" \
-                >"$RUN_DIR/gateway.out" 2>&1 &
+            ACCESS_LOG_LEVEL=$access_level taskset -c "$PROXY_CPU" java $GATEWAY_JVM_OPTS -jar "$RUN_DIR/auto-gateway.jar" \
+                start --config "$RUN_DIR/gateway.json" >"$RUN_DIR/gateway-access.log" 2>"$RUN_DIR/gateway.err" &
             proxy_pid=$!
             PIDS+=("$proxy_pid")
             base="http://127.0.0.1:$GATEWAY_PORT"
             wait_ready "$base/v1/chat/completions" "$BODY" 60 "$proxy_pid" ||
-                die "gateway did not start: $(tail -n 30 "$RUN_DIR/gateway.out")"
+                die "gateway did not start: $(tail -n 30 "$RUN_DIR/gateway.err")"
             watch=$proxy_pid
             warm=$GATEWAY_WARMUP_SECONDS
             ;;
@@ -415,13 +431,23 @@ rss_max() { # target -> max RSS (kB) seen in any recorded phase
 }
 row "Proxy RSS under load, max sampled (MB)" "-" "$(mb "$(rss_max nginx)")" "$(mb "$(rss_max gateway)")"
 row "Gateway peak RSS, VmHWM incl. warm-up (MB)" "-" "-" "$(mb "$GATEWAY_HWM_KB")"
+# CPU of processes that are not part of the benchmark, per target (max over
+# its fixed-rate and streaming runs): non-zero means the run was disturbed.
+other_cpu() {
+    local m=0 v file
+    for file in "$RUN_DIR/$1"-rate*.kv "$RUN_DIR/$1-stream.kv"; do
+        [[ -e $file ]] || continue
+        v=$(kv "$file" other_cpu_pct)
+        m=$(awk -v a="$m" -v b="${v:-0}" 'BEGIN{print (b>a)?b:a}')
+    done
+    [[ -f $RUN_DIR/$1-stream.kv ]] && echo "$m" || echo "-"
+}
 OTHER_CPU_MAX=0
-for file in "$RUN_DIR"/*-rate*.kv "$RUN_DIR"/*-stream.kv; do
-    [[ -e $file ]] || continue
-    v=$(kv "$file" other_cpu_pct)
-    OTHER_CPU_MAX=$(awk -v a="$OTHER_CPU_MAX" -v b="${v:-0}" 'BEGIN{print (b>a)?b:a}')
+for t in direct nginx gateway; do
+    v=$(other_cpu "$t")
+    [[ $v == - ]] || OTHER_CPU_MAX=$(awk -v a="$OTHER_CPU_MAX" -v b="$v" 'BEGIN{print (b>a)?b:a}')
 done
-row "Other processes' CPU during fixed-rate runs, max (% of a core)" "$OTHER_CPU_MAX" "" ""
+row "Other processes' CPU during the fixed-rate runs, max (% of a core)" "$(other_cpu direct)" "$(other_cpu nginx)" "$(other_cpu gateway)"
 row "Errors: non-200, bad body, I/O, timeouts (all phases)" "$(errs direct)" "$(errs nginx)" "$(errs gateway)"
 
 TABLE=$(printf '| Metric | direct | nginx | gateway |\n|---|---:|---:|---:|\n'; printf '%s\n' "${rows[@]}")
@@ -449,7 +475,7 @@ CPU_MODEL=$(awk -F': ' '/^model name/{print $2; exit}' /proc/cpuinfo)
 MACHINE="$(nproc) cores ($CPU_MODEL), $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr), $(. /etc/os-release && echo "$PRETTY_NAME")"
 VERSIONS="nginx $(nginx -v 2>&1 | sed 's#.*/##'), wrk $(wrk -v 2>&1 | awk 'NR==1{print $2}'), $(java -version 2>&1 | head -n1)"
 
-SETTINGS="max: wrk -t1 -c$MAX_CONNECTIONS ${MAX_SECONDS}s; fixed rates: $RATES req/s for ${RATE_SECONDS}s each (+${RATE_WARMUP_SECONDS}s unrecorded), $RATE_CONNECTIONS connections, open loop, latency from intended send time; streaming: $STREAM_RATE req/s for ${STREAM_SECONDS}s, mock SSE gap ${STREAM_GAP_MS} ms; warm-up: ${WARMUP_SECONDS}s (direct, nginx), ${GATEWAY_WARMUP_SECONDS}s (gateway) at $MAX_CONNECTIONS connections; CPU pinning: load generator + mock on core $LOAD_CPU, proxy on core $PROXY_CPU"
+SETTINGS="access logs: $ACCESS_LOG; max: wrk -t1 -c$MAX_CONNECTIONS ${MAX_SECONDS}s; fixed rates: $RATES req/s for ${RATE_SECONDS}s each (+${RATE_WARMUP_SECONDS}s unrecorded), $RATE_CONNECTIONS connections, open loop, latency from intended send time; streaming: $STREAM_RATE req/s for ${STREAM_SECONDS}s, mock SSE gap ${STREAM_GAP_MS} ms; warm-up: ${WARMUP_SECONDS}s (direct, nginx), ${GATEWAY_WARMUP_SECONDS}s (gateway) at $MAX_CONNECTIONS connections; CPU pinning: load generator + mock on core $LOAD_CPU, proxy on core $PROXY_CPU"
 
 NOISE_NOTE=""
 if awk -v m="$OTHER_CPU_MAX" -v q="$QUIET_MAX_PCT" 'BEGIN{exit !(m>q)}' || ((BUSY_BEFORE > QUIET_MAX_PCT)); then

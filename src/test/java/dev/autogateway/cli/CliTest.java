@@ -1,0 +1,179 @@
+package dev.autogateway.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CliTest {
+    private static final String VALID = """
+        {"router":{"strategy":"sequential"},"providers":[
+          {"name":"openai","type":"openai_compatible","api_key":{"main":"sk-secret-1","backup":"sk-secret-2"},"models":{"gpt-4o":["vision"]}},
+          {"name":"echo","type":"echo","models":["echo"]}]}""";
+
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream oldOut;
+    private PrintStream oldErr;
+    private String oldHome;
+
+    @BeforeEach
+    void capture() {
+        oldOut = System.out;
+        oldErr = System.err;
+        oldHome = System.getProperty("user.home");
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        System.setProperty("user.home", dir.resolve("home").toString());
+    }
+
+    @AfterEach
+    void restore() {
+        System.setOut(oldOut);
+        System.setErr(oldErr);
+        System.setProperty("user.home", oldHome);
+    }
+
+    private int run(String... args) {
+        return Main.commandLine().execute(args);
+    }
+
+    private Path file(String name, String content) throws IOException {
+        return Files.writeString(dir.resolve(name), content);
+    }
+
+    @Test
+    void check_prints_the_seeds_summary_and_never_a_key() throws IOException {
+        assertThat(run("check", "--config", file("c.json", VALID).toString())).isZero();
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertThat(printed).startsWith("OK: providers=2 strategy=sequential tunnel=none\n");
+        assertThat(printed).contains("  - openai (openai_compatible): models=gpt-4o keys=2 base_url=https://api.openai.com/v1");
+        assertThat(printed).contains("  - echo (echo): models=echo keys=0");
+        assertThat(printed).doesNotContain("sk-secret");
+    }
+
+    @Test
+    void check_names_every_problem_and_exits_2() throws IOException {
+        Path bad = file("bad.json", "{\"providers\":[{\"name\":\"a\",\"type\":\"openai_compatible\",\"models\":{}}],\"router\":{\"retries\":99}}");
+        assertThat(run("check", "--config", bad.toString())).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("ERROR: invalid config (" + bad + ")")
+                .contains("  router.retries: must be between 0 and 10, got 99")
+                .contains("  providers[0].models: must not be empty");
+        assertThat(run("check", "--config", dir.resolve("missing.json").toString())).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("missing.json: file not found");
+    }
+
+    @Test
+    void save_global_stores_a_private_copy_that_check_then_uses_by_default() throws IOException {
+        Path cfg = file("c.json", VALID);
+        assertThat(run("save-global", "--config", cfg.toString())).isZero();
+        Path saved = dir.resolve("home/.auto-gateway/config.json");
+        assertThat(saved).hasContent(VALID);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(saved))).isEqualTo("rw-------");
+
+        out.reset();
+        assertThat(run("check")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("OK: providers=2");
+    }
+
+    @Test
+    void save_global_refuses_an_invalid_config() throws IOException {
+        assertThat(run("save-global", "--config", file("bad.json", "{\"providers\":[]}").toString())).isEqualTo(2);
+        assertThat(dir.resolve("home/.auto-gateway/config.json")).doesNotExist();
+    }
+
+    @Test
+    void version_prints_the_name_and_version() {
+        assertThat(run("version")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("auto-gateway ");
+    }
+
+    @Test
+    void start_refuses_a_bad_config_or_flag_with_exit_2() throws IOException {
+        assertThat(run("start", "--config", file("bad.json", "{\"providers\":[]}").toString())).isEqualTo(2);
+        assertThat(run("start", "--config", file("c.json", VALID).toString(), "--tunnel", "carrier-pigeon")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--tunnel: must be one of none, ngrok, cloudflared");
+        assertThat(run("start", "--port", "not-a-number")).isEqualTo(2);
+    }
+
+    @Test
+    void start_serves_with_no_config_at_all_using_the_echo_provider() throws Exception {
+        int port = freePort();
+        Process p = startProcess(List.of("start", "--port", Integer.toString(port)));
+        try {
+            HttpResponse<String> r = post(port, "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"ping\"}]}");
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).contains("\"content\":\"Echo: ping\"");
+        } finally {
+            p.destroy();
+            assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    @Test
+    void start_flags_override_the_config_file() throws Exception {
+        int port = freePort();
+        Path cfg = file("c.json", "{\"server\":{\"port\":1},\"providers\":[{\"name\":\"e\",\"type\":\"echo\",\"models\":[\"echo\"]}]}");
+        Process p = startProcess(List.of("start", "--config", cfg.toString(), "--port", Integer.toString(port), "--host", "127.0.0.1"));
+        try {
+            assertThat(post(port, "{\"model\":\"echo\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}").statusCode()).isEqualTo(200);
+        } finally {
+            p.destroy();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The CLI as its own process, on this test's class path, with a home of its own and no OpenAI key. */
+    private Process startProcess(List<String> args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Duser.home=" + dir.resolve("home"),
+                // The production logging config, not the tests' quiet one: the test waits for its "listening" line.
+                "-Dlogback.configurationFile=" + Main.class.getResource("/logback.xml"), "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("gateway.log").toFile());
+        pb.environment().remove("OPENAI_API_KEY");
+        Process p = pb.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!Files.readString(dir.resolve("gateway.log")).contains("listening on")) {
+            assertThat(p.isAlive()).as("gateway exited: " + Files.readString(dir.resolve("gateway.log"))).isTrue();
+            assertThat(System.nanoTime()).as("gateway did not start in time").isLessThan(deadline);
+            Thread.sleep(50);
+        }
+        return p;
+    }
+
+    private static HttpResponse<String> post(int port, String body) throws Exception {
+        HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
+                .timeout(Duration.ofSeconds(10)).header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        return HttpClient.newHttpClient().send(req, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
