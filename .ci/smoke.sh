@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Smoke test of the fat jar as a user runs it: every CLI command, then the server answering curl.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+JAR=target/auto-gateway.jar
+PORT=${SMOKE_PORT:-18411}
+WORK=$(mktemp -d)
+LOG="$WORK/gateway.log"
+GW_PID=
+cleanup() {
+  [ -n "$GW_PID" ] && kill "$GW_PID" 2>/dev/null && wait "$GW_PID" 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+fail() { echo "SMOKE FAIL: $*"; [ -f "$LOG" ] && tail -n 30 "$LOG"; exit 1; }
+
+java -jar "$JAR" version | grep -q '^auto-gateway ' || fail "version"
+java -jar "$JAR" check --config config.json.example >/dev/null 2>&1 && fail "check must refuse the example without its env vars"
+OPENAI_API_KEY=a OPENAI_API_KEY_2=b GROQ_API_KEY=c OPENROUTER_API_KEY=d \
+  java -jar "$JAR" check --config config.json.example | grep -q '^OK: providers=4 strategy=sequential tunnel=none$' || fail "check example"
+java -jar "$JAR" check --config conf/config.json | grep -q '^OK: providers=1' || fail "check conf/config.json"
+HOME_DIR="$WORK/home"
+java -Duser.home="$HOME_DIR" -jar "$JAR" save-global --config conf/config.json >/dev/null || fail "save-global"
+[ -f "$HOME_DIR/.auto-gateway/config.json" ] || fail "save-global wrote nothing"
+
+# Zero-config start, exactly as README shows it (plus a free port).
+env -u OPENAI_API_KEY java -Duser.home="$WORK/empty-home" -jar "$JAR" start --port "$PORT" >"$LOG" 2>&1 &
+GW_PID=$!
+for _ in $(seq 1 100); do
+  curl -fsS "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && break
+  kill -0 "$GW_PID" 2>/dev/null || fail "gateway exited"
+  sleep 0.2
+done
+curl -fsS "http://127.0.0.1:$PORT/health" | grep -q '"status":"ok"' || fail "health"
+curl -fsS "http://127.0.0.1:$PORT/v1/models" | grep -q '"id":"echo"' || fail "models"
+curl -fsS "http://127.0.0.1:$PORT/v1/chat/completions" -H 'content-type: application/json' \
+  -d '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hello"}]}' | grep -q '"content":"Echo: hello"' || fail "chat"
+curl -fsSN "http://127.0.0.1:$PORT/v1/chat/completions" -H 'content-type: application/json' \
+  -d '{"model":"echo","stream":true,"messages":[{"role":"user","content":"hello"}]}' | tail -n 2 | grep -q '^data: \[DONE\]$' || fail "stream"
+status=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/v1/chat/completions" -d '{bad')
+[ "$status" = 400 ] || fail "malformed JSON gave $status"
+grep -q '"request_id"' "$LOG" || fail "no access log line"
+echo "smoke: 7 passed, 0 failed"
