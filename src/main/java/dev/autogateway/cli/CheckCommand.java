@@ -4,20 +4,19 @@ import dev.autogateway.config.ConfigException;
 import dev.autogateway.config.GatewayConfig;
 import dev.autogateway.config.ModelSpec;
 import dev.autogateway.config.ProviderConfig;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 @Command(name = "check", description = "Validate a config and print a summary (never the keys).")
 final class CheckCommand implements Callable<Integer> {
-    @Option(names = {"-c", "--config"}, description = "Config file (default: the saved global config, else the environment).")
-    Path config;
+    @Mixin
+    ConfigOption config;
 
     @Override
     public Integer call() {
-        ConfigSource source = ConfigSource.resolve(config);
+        ConfigSource source = config.source();
         GatewayConfig cfg;
         try {
             cfg = source.load(System.getenv());

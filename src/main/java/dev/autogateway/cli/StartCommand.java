@@ -6,11 +6,11 @@ import dev.autogateway.config.ZeroConfig;
 import dev.autogateway.server.Gateway;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "start", description = "Start the gateway. Flags override the config file.")
@@ -18,8 +18,8 @@ final class StartCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(StartCommand.class);
     private static volatile boolean serving;
 
-    @Option(names = {"-c", "--config"}, description = "Config file (default: the saved global config, else the environment).")
-    Path config;
+    @Mixin
+    ConfigOption config;
 
     @Option(names = "--host", description = "Address to listen on (default 127.0.0.1).")
     String host;
@@ -36,7 +36,7 @@ final class StartCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ConfigSource source = ConfigSource.resolve(config);
+        ConfigSource source = config.source();
         GatewayConfig cfg;
         try {
             cfg = withFlags(source.load(System.getenv()));
