@@ -40,4 +40,19 @@ curl -fsSN "http://127.0.0.1:$PORT/v1/chat/completions" -H 'content-type: applic
 status=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/v1/chat/completions" -d '{bad')
 [ "$status" = 400 ] || fail "malformed JSON gave $status"
 grep -q '"request_id"' "$LOG" || fail "no access log line"
-echo "smoke: 7 passed, 0 failed"
+kill "$GW_PID"; wait "$GW_PID" 2>/dev/null || true; GW_PID=
+
+# The same over a UNIX domain socket.
+SOCK="$WORK/gw.sock"
+env -u OPENAI_API_KEY java -Duser.home="$WORK/empty-home" -jar "$JAR" start --socket "$SOCK" >"$LOG" 2>&1 &
+GW_PID=$!
+for _ in $(seq 1 100); do
+  [ -S "$SOCK" ] && curl -fsS --unix-socket "$SOCK" http://localhost/health >/dev/null 2>&1 && break
+  kill -0 "$GW_PID" 2>/dev/null || fail "gateway on a socket exited"
+  sleep 0.2
+done
+curl -fsS --unix-socket "$SOCK" http://localhost/v1/chat/completions -H 'content-type: application/json' \
+  -d '{"model":"echo","messages":[{"role":"user","content":"over a socket"}]}' | grep -q '"content":"Echo: over a socket"' || fail "unix socket"
+kill "$GW_PID"; wait "$GW_PID" 2>/dev/null || true; GW_PID=
+[ -e "$SOCK" ] && fail "socket file left behind after shutdown"
+echo "smoke: 9 passed, 0 failed"

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Side-by-side benchmark: direct upstream vs nginx reverse proxy vs auto-gateway.
 #
-#   bench/run.sh                      # everything, ~4-5 minutes
+#   bench/run.sh                          # everything, about 5 minutes
 #   TARGETS="direct nginx" bench/run.sh   # without the gateway
 #
-# Every knob is an environment variable; see bench/README.md for the list.
+# Every knob is an environment variable; bench/README.md lists them.
 # Only 127.0.0.1 is ever contacted. Everything started here is stopped on exit.
 set -euo pipefail
 
@@ -18,11 +18,15 @@ MAX_CONNECTIONS=${MAX_CONNECTIONS:-64}
 WARMUP_SECONDS=${WARMUP_SECONDS:-3}         # wrk warm-up before direct / nginx
 GATEWAY_WARMUP_SECONDS=${GATEWAY_WARMUP_SECONDS:-15}  # JIT needs much longer than nginx
 RATES=${RATES:-"500 2000"}                  # fixed-rate latency runs, req/s
-RATE_SECONDS=${RATE_SECONDS:-20}
-RATE_WARMUP_SECONDS=${RATE_WARMUP_SECONDS:-3}   # unrecorded lead-in at the same rate
+# Fixed-rate runs are repeated ROUNDS times, the targets interleaved within each
+# round, and the median of the rounds is reported: on a small VM one unlucky
+# stretch of host noise should not decide a sub-millisecond comparison.
+ROUNDS=${ROUNDS:-3}
+RATE_SECONDS=${RATE_SECONDS:-8}
+RATE_WARMUP_SECONDS=${RATE_WARMUP_SECONDS:-2}   # unrecorded lead-in at the same rate
 RATE_CONNECTIONS=${RATE_CONNECTIONS:-64}
 STREAM_RATE=${STREAM_RATE:-100}
-STREAM_SECONDS=${STREAM_SECONDS:-10}
+STREAM_SECONDS=${STREAM_SECONDS:-8}
 STREAM_GAP_MS=${STREAM_GAP_MS:-5}           # gap between the mock's SSE events
 LOAD_CPU=${LOAD_CPU:-0}                     # load generators + mock upstream
 PROXY_CPU=${PROXY_CPU:-1}                   # the proxy under test (nginx or gateway)
@@ -31,24 +35,34 @@ PROXY_PORT=${PROXY_PORT:-9102}
 GATEWAY_PORT=${GATEWAY_PORT:-8000}
 GATEWAY_JAR=${GATEWAY_JAR:-$REPO_DIR/target/auto-gateway.jar}
 # One core, as the gateway gets here. The heap is capped explicitly because JVM
-# ergonomics would otherwise size it from the 24 GiB of RAM and RSS would then
+# ergonomics would otherwise size it from the 24 GiB of RAM, and RSS would then
 # measure GC laziness rather than the gateway.
 GATEWAY_JVM_OPTS=${GATEWAY_JVM_OPTS:-"-XX:ActiveProcessorCount=1 -XX:+UseSerialGC -Xms64m -Xmx256m"}
-# The load generator must not pause for GC inside a measured window: a large
-# pre-touched young generation plus a System.gc() after its warm-up does that.
-LOADGEN_JVM_OPTS=${LOADGEN_JVM_OPTS:-"-XX:ActiveProcessorCount=1 -XX:+UseSerialGC -Xms1g -Xmx1g -Xmn768m -XX:+AlwaysPreTouch"}
+# The load generator must not pause inside a measured window: a large
+# pre-touched young generation plus a System.gc() after its warm-up keeps GC
+# out, and C1 only (TieredStopAtLevel=1) keeps late C2 compilations, which
+# take milliseconds of the shared core, out of the low-rate runs.
+LOADGEN_JVM_OPTS=${LOADGEN_JVM_OPTS:-"-XX:ActiveProcessorCount=1 -XX:+UseSerialGC -Xms1g -Xmx1g -Xmn768m -XX:+AlwaysPreTouch -XX:TieredStopAtLevel=1"}
 RESULTS_DIR=${RESULTS_DIR:-$BENCH_DIR/results}
 KEEP_RUN_DIR=${KEEP_RUN_DIR:-0}
 # on: both proxies log every request as they do out of the box (nginx to a
-# file, the gateway's JSON access log on stdout redirected to a file).
+# file, the gateway its JSON access log on stdout, redirected to a file).
 # off: nginx "access_log off" and the gateway with ACCESS_LOG_LEVEL=OFF.
 ACCESS_LOG=${ACCESS_LOG:-on}
 BENCH_AUTH=${BENCH_AUTH:-}                  # client key, if the gateway config requires one
+# PROFILE=1: record the gateway with Java Flight Recorder (method sampling) for
+# the whole run and print its hottest methods at the end. JFR costs a few % of
+# CPU, so such a run's numbers are for finding hot spots, not for the record.
+PROFILE=${PROFILE:-0}
 # On a 2-core box any other busy process (a build, a test suite) swamps the
-# differences being measured. Above QUIET_MAX_PCT of one core the run waits up
-# to QUIET_WAIT_SECONDS for the machine to calm down, then goes on with a warning.
-QUIET_MAX_PCT=${QUIET_MAX_PCT:-10}
+# differences being measured. Before starting, and before repeating a disturbed
+# run, the script waits up to QUIET_WAIT_SECONDS for other processes to use
+# less than QUIET_MAX_PCT of a core. A measured run during which they used more
+# is repeated up to PHASE_RETRIES times; if it stays disturbed it is kept and
+# the results carry a warning.
+QUIET_MAX_PCT=${QUIET_MAX_PCT:-5}
 QUIET_WAIT_SECONDS=${QUIET_WAIT_SECONDS:-120}
+PHASE_RETRIES=${PHASE_RETRIES:-2}
 
 BODY='{"model":"mock-model","messages":[{"role":"user","content":"hi"}]}'
 STREAM_BODY='{"model":"mock-stream-model","stream":true,"messages":[{"role":"user","content":"hi"}]}'
@@ -58,9 +72,10 @@ PIDS=()
 
 log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
+has_target() { [[ " $TARGETS " == *" $1 "* ]]; }
 
 cleanup() {
-    local rc=$?
+    local rc=$? pid
     for pid in "${PIDS[@]}"; do
         kill -TERM "$pid" 2>/dev/null || true
     done
@@ -78,12 +93,11 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-stop_pid() {
-    local pid=$1
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-}
+for t in $TARGETS; do
+    [[ $t == direct || $t == nginx || $t == gateway ]] || die "unknown target $t (want direct, nginx, gateway)"
+done
+has_target direct || die "TARGETS must include direct: the other targets are reported relative to it"
+[[ $ACCESS_LOG == on || $ACCESS_LOG == off ]] || die "ACCESS_LOG must be on or off"
 
 # ------------------------------------------------------------------ prerequisites
 need_pkgs=()
@@ -99,47 +113,47 @@ fi
 for tool in java javac taskset curl; do command -v "$tool" >/dev/null || die "$tool not found"; done
 (($(nproc) >= 2)) || die "needs 2 cores: load+upstream on one, the proxy under test on the other"
 
-# CPU busy on the whole machine over 2 s, in % of one core.
-machine_busy_pct() {
-    local a b
-    a=$(awk 'NR==1{print $2+$3+$4+$7+$8+$9, $5+$6}' /proc/stat)
-    sleep 2
-    b=$(awk 'NR==1{print $2+$3+$4+$7+$8+$9, $5+$6}' /proc/stat)
-    awk -v a="$a" -v b="$b" 'BEGIN{split(a,x," "); split(b,y," "); printf "%.0f", (y[1]-x[1])/2}'
-}
-
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 for port in "$UPSTREAM_PORT" "$PROXY_PORT" "$GATEWAY_PORT"; do
     port_free "$port" || die "port $port on 127.0.0.1 is already in use"
 done
 
-if [[ " $TARGETS " == *" gateway "* && ! -f $GATEWAY_JAR ]]; then
-    log "building $GATEWAY_JAR (mvn -q package -DskipTests)"
-    (cd "$REPO_DIR" && mvn -q package -DskipTests) >"$RUN_DIR/build.log" 2>&1 ||
-        die "gateway build failed, see $RUN_DIR/build.log (or run with TARGETS=\"direct nginx\")"
-fi
-
-BUSY_BEFORE=$(machine_busy_pct)
-waited=0
-while ((BUSY_BEFORE > QUIET_MAX_PCT && waited < QUIET_WAIT_SECONDS)); do
-    log "machine is busy (${BUSY_BEFORE}% of a core used by other processes); waiting for it to go quiet"
-    sleep 8
-    waited=$((waited + 10))
-    BUSY_BEFORE=$(machine_busy_pct)
-done
-((BUSY_BEFORE > QUIET_MAX_PCT)) && log "WARNING: starting on a busy machine (${BUSY_BEFORE}%); numbers will be noisy"
-
-if [[ " $TARGETS " == *" gateway "* ]]; then
+if has_target gateway; then
+    if [[ ! -f $GATEWAY_JAR ]]; then
+        log "building $GATEWAY_JAR (mvn -q package -DskipTests)"
+        (cd "$REPO_DIR" && mvn -q package -DskipTests) >"$RUN_DIR/build.log" 2>&1 ||
+            die "gateway build failed, see $RUN_DIR/build.log (or run with TARGETS=\"direct nginx\")"
+    fi
     # Run a private copy: a rebuild of target/ during the run must not pull
     # classes out from under the JVM being measured.
     cp "$GATEWAY_JAR" "$RUN_DIR/auto-gateway.jar"
 fi
-[[ $ACCESS_LOG == on || $ACCESS_LOG == off ]] || die "ACCESS_LOG must be on or off"
 
 log "compiling the load generator"
 javac -d "$RUN_DIR/loadgen" "$BENCH_DIR/loadgen/LoadGen.java"
 
 # ------------------------------------------------------------------ helpers
+
+# CPU used on the whole machine over 2 s, in % of one core.
+machine_busy_pct() {
+    local a b
+    a=$(awk 'NR==1{print $2+$3+$4+$7+$8+$9}' /proc/stat)
+    sleep 2
+    b=$(awk 'NR==1{print $2+$3+$4+$7+$8+$9}' /proc/stat)
+    echo $(((b - a) / 2))
+}
+
+wait_quiet() { # -> the last busy figure
+    local waited=0 busy
+    busy=$(machine_busy_pct)
+    while ((busy > QUIET_MAX_PCT && waited < QUIET_WAIT_SECONDS)); do
+        log "other processes use ${busy}% of a core; waiting for the machine to go quiet"
+        sleep 8
+        waited=$((waited + 10))
+        busy=$(machine_busy_pct)
+    done
+    echo "$busy"
+}
 
 render() { # template output
     local access="access_log off;"
@@ -176,33 +190,39 @@ wait_ready() { # url body seconds pid
     return 1
 }
 
-# One request of each kind through the path, checked, before any load: a
-# benchmark of error responses would be fast and meaningless.
-sanity_check() { # name base
-    local name=$1 base=$2 out
-    out=$(curl -sS -m 5 -H 'Content-Type: application/json' -d "$BODY" "$base/v1/chat/completions" -w '\n%{http_code}')
-    [[ ${out##*$'\n'} == 200 && $out == *'"chat.completion"'* ]] ||
-        die "$name: non-streaming request failed: $out"
-    out=$(curl -sS -N -m 5 -H 'Content-Type: application/json' -d "$STREAM_BODY" "$(stream_url "$name" "$base")" -w '\n%{http_code}')
-    [[ ${out##*$'\n'} == 200 && $out == *'chat.completion.chunk'* && $out == *'[DONE]'* ]] ||
-        die "$name: streaming request failed: $out"
-}
-
 # direct and nginx serve the SSE mock under /stream; the gateway reaches it via
 # a second provider (model mock-stream-model) whose base_url has that prefix.
-stream_url() { # name base
-    if [[ $1 == gateway ]]; then echo "$2/v1/chat/completions"; else echo "$2/stream/v1/chat/completions"; fi
+stream_url() { # target
+    if [[ $1 == gateway ]]; then echo "${BASE[$1]}/v1/chat/completions"; else echo "${BASE[$1]}/stream/v1/chat/completions"; fi
 }
 
-cpu_ticks() { # comma-separated pids -> utime+stime ticks summed
-    local total=0 pid f
+# One request of each kind through the path, checked, before any load: a
+# benchmark of error responses would be fast and meaningless.
+sanity_check() { # target
+    local out
+    out=$(curl -sS -m 5 -H 'Content-Type: application/json' -d "$BODY" "${BASE[$1]}/v1/chat/completions" -w '\n%{http_code}')
+    [[ ${out##*$'\n'} == 200 && $out == *'"chat.completion"'* ]] ||
+        die "$1: non-streaming request failed: $out"
+    out=$(curl -sS -N -m 5 -H 'Content-Type: application/json' -d "$STREAM_BODY" "$(stream_url "$1")" -w '\n%{http_code}')
+    [[ ${out##*$'\n'} == 200 && $out == *'chat.completion.chunk'* && $out == *'[DONE]'* ]] ||
+        die "$1: streaming request failed: $out"
+}
+
+cpu_ticks() { # comma-separated pids -> "utime stime" ticks, summed
+    local user=0 sys=0 pid f
     for pid in ${1//,/ }; do
         # field 2 (comm) is parenthesised and may hold spaces: cut after the last ')'
         f=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null) || continue
+        # shellcheck disable=SC2086 # splitting the fields is the point
         set -- $f
-        total=$((total + ${12} + ${13}))
+        user=$((user + ${12}))
+        sys=$((sys + ${13}))
     done
-    echo "$total"
+    echo "$user $sys"
+}
+
+core_busy_ticks() { # cpu index -> user+nice+system ticks of that core
+    awk -v c="cpu$1" '$1==c{print $2+$3+$4}' /proc/stat
 }
 
 rss_kb() { # comma-separated pids -> VmRSS summed
@@ -214,13 +234,18 @@ rss_kb() { # comma-separated pids -> VmRSS summed
     echo "$total"
 }
 
+kv() { # file key -> value ("" if absent)
+    awk -F= -v k="$2" '$1==k{sub(/^[^=]*=/,""); print; exit}' "$1" 2>/dev/null || true
+}
+
 # wrk's latency lines look like "  99%    1.23ms"; normalise to ms.
 to_ms() { awk -v v="$1" 'BEGIN{ u=v; sub(/^[0-9.]+/,"",u); n=v+0;
     if (u=="us") n/=1000; else if (u=="s") n*=1000; else if (u=="m") n*=60000; printf "%.3f", n }'; }
 
-run_wrk() { # out_kv label url seconds watch_pids
-    local kv=$1 label=$2 url=$3 secs=$4 watch=${5:-} t0 t1 raw="$RUN_DIR/$2.wrk"
+run_wrk() { # out_kv label url seconds [watch_pids]
+    local kv=$1 label=$2 url=$3 secs=$4 watch=${5:-} t0="0 0" t1="0 0" c0 c1 raw="$RUN_DIR/$2.wrk"
     local sampler=""
+    c0=$(core_busy_ticks "$PROXY_CPU")
     if [[ -n $watch ]]; then
         t0=$(cpu_ticks "$watch")
         # RSS while the load is on, sampled; the peak after the fact can miss it.
@@ -230,6 +255,7 @@ run_wrk() { # out_kv label url seconds watch_pids
     fi
     BENCH_BODY=$BODY BENCH_AUTH=$BENCH_AUTH taskset -c "$LOAD_CPU" \
         wrk -t1 -c"$MAX_CONNECTIONS" -d"${secs}s" --latency -s "$BENCH_DIR/wrk/post.lua" "$url" >"$raw"
+    c1=$(core_busy_ticks "$PROXY_CPU")
     if [[ -n $watch ]]; then
         t1=$(cpu_ticks "$watch")
         kill "$sampler" 2>/dev/null || true
@@ -251,16 +277,24 @@ run_wrk() { # out_kv label url seconds watch_pids
             echo "lat_p${q}_ms=$(to_ms "$(awk -v q="$q%" '$1==q{print $2}' "$raw")")"
         done
         if [[ -n $watch ]]; then
-            echo "proxy_cpu_us_per_req=$(awk -v t=$((t1 - t0)) -v n="$reqs" 'BEGIN{printf "%.1f", t/100*1e6/n}')"
-            echo "proxy_cpu_pct=$(awk -v t=$((t1 - t0)) -v s="$secs" 'BEGIN{printf "%.1f", t/100/s*100}')"
+            # user vs kernel split: where a proxy's time goes, before any profiler
+            awk -v a="$t0" -v b="$t1" -v n="$reqs" -v s="$secs" 'BEGIN{split(a,x," "); split(b,y," ");
+                u=y[1]-x[1]; k=y[2]-x[2];
+                printf "proxy_cpu_us_per_req=%.1f\nproxy_cpu_pct=%.1f\n", (u+k)/100*1e6/n, (u+k)/100/s*100;
+                printf "proxy_cpu_user_pct=%.1f\nproxy_cpu_sys_pct=%.1f\n", u/100/s*100, k/100/s*100}'
             echo "proxy_rss_max_kb=$(cat "$RUN_DIR/$label.rss" 2>/dev/null || echo 0)"
         fi
+        # wrk's own CPU is not known here, so other load is judged on the
+        # proxy's core only: whatever ran there besides the proxy.
+        awk -v a="$t0" -v b="$t1" -v c0="$c0" -v c1="$c1" -v s="$secs" 'BEGIN{split(a,x," "); split(b,y," ");
+            o=((c1-c0)-(y[1]-x[1]+y[2]-x[2]))/100/s*100; printf "other_cpu_pct=%.1f\n", (o<0)?0:o}'
     } >"$kv"
-    log "$(printf '%-22s %10s req/s  p50=%sms p99=%sms  non-2xx=%s socket-errors=%s' \
-        "$label" "$rps" "$(kv "$kv" lat_p50_ms)" "$(kv "$kv" lat_p99_ms)" "${non2xx:-0}" "${sockerr:-0}")"
+    log "$(printf '%-22s %10s req/s  p50=%sms p99=%sms  non-2xx=%s socket-errors=%s  other cpu=%s%%' \
+        "$label" "$rps" "$(kv "$kv" lat_p50_ms)" "$(kv "$kv" lat_p99_ms)" "${non2xx:-0}" "${sockerr:-0}" \
+        "$(kv "$kv" other_cpu_pct)")"
 }
 
-run_loadgen() { # label url body rate seconds expect watch...
+run_loadgen() { # label url body rate seconds expect [name=pids]...
     local label=$1 url=$2 body=$3 rate=$4 secs=$5 expect=$6
     shift 6
     local args=() w
@@ -273,21 +307,88 @@ run_loadgen() { # label url body rate seconds expect watch...
         --out "$RUN_DIR/$label.kv" "${args[@]}" >&2
 }
 
-kv() { # file key -> value ("" if absent)
-    awk -F= -v k="$2" '$1==k{sub(/^[^=]*=/,""); print; exit}' "$1" 2>/dev/null || true
+# Runs a measurement (command...) that writes kv_file, and repeats it when
+# other processes disturbed it (see QUIET_MAX_PCT).
+measured() { # kv_file command...
+    local file=$1 attempt other
+    shift
+    for attempt in $(seq $((PHASE_RETRIES + 1))); do
+        "$@"
+        other=$(kv "$file" other_cpu_pct)
+        awk -v o="${other:-0}" -v q="$QUIET_MAX_PCT" 'BEGIN{exit !(o>q)}' || return 0
+        if ((attempt > PHASE_RETRIES)); then
+            log "still disturbed after $PHASE_RETRIES repeats; keeping it"
+            return 0
+        fi
+        log "other processes used ${other}% of a core during that run: repeating it"
+        wait_quiet >/dev/null
+    done
 }
 
-# ------------------------------------------------------------------ the runs
+# Folds the rounds of one target/rate into one kv file: counts are summed,
+# peaks are maxed, everything else numeric is the median of the rounds.
+# The per-round p50/p99 are kept as lists, so the spread is visible.
+merge_rounds() { # out_kv in_kv...
+    local out=$1
+    shift
+    awk -F= '
+        function med(s,   a, n, i, j, t) {
+            n = split(s, a, " ")
+            for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] + 0 > t + 0; j--) a[j + 1] = a[j]; a[j + 1] = t }
+            return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+        }
+        { k = $1; v = substr($0, length(k) + 2)
+          if (!(k in seen)) { seen[k] = 1; order[++nk] = k }
+          vals[k] = (k in vals) ? vals[k] " " v : v }
+        END {
+          for (i = 1; i <= nk; i++) {
+            k = order[i]; n = split(vals[k], a, " ")
+            if (vals[k] !~ /^[-0-9. ]+$/) { print k "=" a[1]; continue }
+            if (k ~ /^(requests|ok|bad_status|bad_body|io_errors|timeouts|errors|reconnects|late_sends_over_1ms)$/) {
+                s = 0; for (j = 1; j <= n; j++) s += a[j]; print k "=" s
+            } else if (k ~ /(_rss_max_kb|_hwm_kb|^max_in_flight|_max_ms|^other_cpu_pct)$/) {
+                m = a[1]; for (j = 2; j <= n; j++) if (a[j] + 0 > m + 0) m = a[j]; print k "=" m
+            } else {
+                printf "%s=%.3f\n", k, med(vals[k])
+            }
+            if (k == "lat_p50_ms" || k == "lat_p99_ms") { gsub(/ /, ",", vals[k]); print k "_rounds=" vals[k] }
+          }
+          print "rounds=" n
+        }' "$@" >"$out"
+}
+
+# ------------------------------------------------------------------ start everything
+
+BUSY_BEFORE=$(wait_quiet)
+((BUSY_BEFORE > QUIET_MAX_PCT)) && log "WARNING: starting on a busy machine (${BUSY_BEFORE}% of a core); numbers will be noisy"
 
 render "$BENCH_DIR/nginx/upstream.conf" "$RUN_DIR/upstream.conf"
 render "$BENCH_DIR/nginx/proxy.conf" "$RUN_DIR/proxy.conf"
+
+declare -A BASE WATCH WARM
 start_nginx upstream "$LOAD_CPU" "$RUN_DIR/upstream.conf"
 UPSTREAM_PID=$STARTED_PID
-wait_ready "http://127.0.0.1:$UPSTREAM_PORT/v1/chat/completions" "$BODY" 10 "$UPSTREAM_PID" ||
+BASE[direct]="http://127.0.0.1:$UPSTREAM_PORT"
+wait_ready "${BASE[direct]}/v1/chat/completions" "$BODY" 10 "$UPSTREAM_PID" ||
     die "mock upstream did not start: $(cat "$RUN_DIR/upstream.out" "$RUN_DIR/upstream-error.log" 2>/dev/null)"
 UPSTREAM_PIDS=$(nginx_pids "$UPSTREAM_PID")
+WATCH[direct]=""
+WARM[direct]=$WARMUP_SECONDS
 
-cat >"$RUN_DIR/gateway.json" <<EOF
+# Both proxies stay up for the whole run, so that the fixed-rate rounds can
+# interleave them. The one not being measured is idle on its core.
+if has_target nginx; then
+    start_nginx proxy "$PROXY_CPU" "$RUN_DIR/proxy.conf"
+    BASE[nginx]="http://127.0.0.1:$PROXY_PORT"
+    wait_ready "${BASE[nginx]}/v1/chat/completions" "$BODY" 10 "$STARTED_PID" ||
+        die "nginx proxy did not start: $(cat "$RUN_DIR/proxy.out" "$RUN_DIR/proxy-error.log" 2>/dev/null)"
+    WATCH[nginx]=$(nginx_pids "$STARTED_PID")
+    WARM[nginx]=$WARMUP_SECONDS
+fi
+
+GATEWAY_CMD=""
+if has_target gateway; then
+    cat >"$RUN_DIR/gateway.json" <<EOF
 {
   "server": {"host": "127.0.0.1", "port": $GATEWAY_PORT},
   "router": {"strategy": "sequential"},
@@ -299,189 +400,196 @@ cat >"$RUN_DIR/gateway.json" <<EOF
   ]
 }
 EOF
+    gw_opts=$GATEWAY_JVM_OPTS
+    [[ $PROFILE == 1 ]] && gw_opts+=" -XX:StartFlightRecording=filename=$RUN_DIR/gateway.jfr,settings=profile,dumponexit=true"
+    access_level=INFO
+    [[ $ACCESS_LOG == on ]] || access_level=OFF
+    GATEWAY_CMD="ACCESS_LOG_LEVEL=$access_level taskset -c $PROXY_CPU java $GATEWAY_JVM_OPTS -jar target/auto-gateway.jar start --config gateway.json >gateway-access.log 2>gateway.err"
+    # shellcheck disable=SC2086
+    ACCESS_LOG_LEVEL=$access_level taskset -c "$PROXY_CPU" java $gw_opts -jar "$RUN_DIR/auto-gateway.jar" \
+        start --config "$RUN_DIR/gateway.json" >"$RUN_DIR/gateway-access.log" 2>"$RUN_DIR/gateway.err" &
+    GATEWAY_PID=$!
+    PIDS+=("$GATEWAY_PID")
+    BASE[gateway]="http://127.0.0.1:$GATEWAY_PORT"
+    wait_ready "${BASE[gateway]}/v1/chat/completions" "$BODY" 60 "$GATEWAY_PID" ||
+        die "gateway did not start: $(tail -n 30 "$RUN_DIR/gateway.err")"
+    WATCH[gateway]=$GATEWAY_PID
+    WARM[gateway]=$GATEWAY_WARMUP_SECONDS
+fi
+
+for t in $TARGETS; do sanity_check "$t"; done
+
+# ------------------------------------------------------------------ warm-up and max throughput
+
+for t in $TARGETS; do
+    log "$t: warm-up ${WARM[$t]}s at $MAX_CONNECTIONS connections, then 2s of streaming"
+    run_wrk "" "$t-warmup" "${BASE[$t]}/v1/chat/completions" "${WARM[$t]}"
+    # The SSE path is separate code in a proxy; warm it too (unrecorded).
+    # shellcheck disable=SC2086
+    taskset -c "$LOAD_CPU" java $LOADGEN_JVM_OPTS -cp "$RUN_DIR/loadgen" LoadGen --url "$(stream_url "$t")" \
+        --body "$STREAM_BODY" --rate "$STREAM_RATE" --duration 2 --connections 16 --expect '[DONE]' \
+        --label "$t-stream-warmup" >/dev/null
+
+    log "$t: max throughput, ${MAX_SECONDS}s"
+    measured "$RUN_DIR/$t-max.kv" run_wrk "$RUN_DIR/$t-max.kv" "$t-max" "${BASE[$t]}/v1/chat/completions" \
+        "$MAX_SECONDS" "${WATCH[$t]}"
+done
+
+# ------------------------------------------------------------------ fixed-rate rounds
+
+for round in $(seq "$ROUNDS"); do
+    for rate in $RATES; do
+        for t in $TARGETS; do
+            log "round $round/$ROUNDS: $t at $rate req/s, ${RATE_SECONDS}s (+${RATE_WARMUP_SECONDS}s unrecorded)"
+            measured "$RUN_DIR/$t-rate$rate-r$round.kv" run_loadgen "$t-rate$rate-r$round" \
+                "${BASE[$t]}/v1/chat/completions" "$BODY" "$rate" "$RATE_SECONDS" '"chat.completion"' \
+                "upstream=$UPSTREAM_PIDS" "proxy=${WATCH[$t]}"
+        done
+    done
+done
+for t in $TARGETS; do
+    for rate in $RATES; do
+        merge_rounds "$RUN_DIR/$t-rate$rate.kv" "$RUN_DIR/$t-rate$rate"-r*.kv
+    done
+done
+
+# ------------------------------------------------------------------ streaming
+
+for t in $TARGETS; do
+    log "$t: streaming at $STREAM_RATE req/s, ${STREAM_SECONDS}s"
+    measured "$RUN_DIR/$t-stream.kv" run_loadgen "$t-stream" "$(stream_url "$t")" "$STREAM_BODY" "$STREAM_RATE" \
+        "$STREAM_SECONDS" '[DONE]' "upstream=$UPSTREAM_PIDS" "proxy=${WATCH[$t]}"
+done
 
 GATEWAY_HWM_KB=""
-GATEWAY_CMD=""
-for target in $TARGETS; do
-    watch=""
-    case $target in
-        direct)
-            base="http://127.0.0.1:$UPSTREAM_PORT"
-            warm=$WARMUP_SECONDS
-            ;;
-        nginx)
-            start_nginx proxy "$PROXY_CPU" "$RUN_DIR/proxy.conf"
-            proxy_pid=$STARTED_PID
-            base="http://127.0.0.1:$PROXY_PORT"
-            wait_ready "$base/v1/chat/completions" "$BODY" 10 "$proxy_pid" ||
-                die "nginx proxy did not start: $(cat "$RUN_DIR/proxy.out" "$RUN_DIR/proxy-error.log" 2>/dev/null)"
-            watch=$(nginx_pids "$proxy_pid")
-            warm=$WARMUP_SECONDS
-            ;;
-        gateway)
-            access_level=INFO
-            [[ $ACCESS_LOG == on ]] || access_level=OFF
-            GATEWAY_CMD="ACCESS_LOG_LEVEL=$access_level taskset -c $PROXY_CPU java $GATEWAY_JVM_OPTS -jar target/auto-gateway.jar start --config gateway.json >gateway-access.log 2>gateway.err"
-            # shellcheck disable=SC2086
-            ACCESS_LOG_LEVEL=$access_level taskset -c "$PROXY_CPU" java $GATEWAY_JVM_OPTS -jar "$RUN_DIR/auto-gateway.jar" \
-                start --config "$RUN_DIR/gateway.json" >"$RUN_DIR/gateway-access.log" 2>"$RUN_DIR/gateway.err" &
-            proxy_pid=$!
-            PIDS+=("$proxy_pid")
-            base="http://127.0.0.1:$GATEWAY_PORT"
-            wait_ready "$base/v1/chat/completions" "$BODY" 60 "$proxy_pid" ||
-                die "gateway did not start: $(tail -n 30 "$RUN_DIR/gateway.err")"
-            watch=$proxy_pid
-            warm=$GATEWAY_WARMUP_SECONDS
-            ;;
-        *) die "unknown target $target (want direct, nginx, gateway)" ;;
-    esac
-    sanity_check "$target" "$base"
-    log "$target: warm-up ${warm}s at $MAX_CONNECTIONS connections"
-    run_wrk "" "$target-warmup" "$base/v1/chat/completions" "$warm"
-    # The SSE path has its own code in a proxy; warm it too (unrecorded).
-    taskset -c "$LOAD_CPU" java $LOADGEN_JVM_OPTS -cp "$RUN_DIR/loadgen" LoadGen --url "$(stream_url "$target" "$base")" \
-        --body "$STREAM_BODY" --rate "$STREAM_RATE" --duration 2 --connections 16 --expect '[DONE]' \
-        --label "$target-stream-warmup" >/dev/null
-
-    log "$target: max throughput, ${MAX_SECONDS}s"
-    run_wrk "$RUN_DIR/$target-max.kv" "$target-max" "$base/v1/chat/completions" "$MAX_SECONDS" "$watch"
-
-    for rate in $RATES; do
-        log "$target: fixed rate $rate req/s, ${RATE_SECONDS}s (+${RATE_WARMUP_SECONDS}s unrecorded)"
-        run_loadgen "$target-rate$rate" "$base/v1/chat/completions" "$BODY" "$rate" "$RATE_SECONDS" \
-            '"chat.completion"' "upstream=$UPSTREAM_PIDS" "proxy=$watch"
-    done
-
-    log "$target: streaming at $STREAM_RATE req/s, ${STREAM_SECONDS}s"
-    run_loadgen "$target-stream" "$(stream_url "$target" "$base")" "$STREAM_BODY" "$STREAM_RATE" "$STREAM_SECONDS" \
-        '[DONE]' "upstream=$UPSTREAM_PIDS" "proxy=$watch"
-
-    case $target in
-        nginx) stop_pid "$proxy_pid" ;;
-        gateway)
-            GATEWAY_HWM_KB=$(awk '/^VmHWM:/{print $2}' "/proc/$proxy_pid/status" 2>/dev/null || true)
-            stop_pid "$proxy_pid"
-            ;;
-    esac
-done
+if has_target gateway; then
+    GATEWAY_HWM_KB=$(awk '/^VmHWM:/{print $2}' "/proc/$GATEWAY_PID/status" 2>/dev/null || true)
+    # Graceful stop, so that a PROFILE=1 recording is written out.
+    kill -TERM "$GATEWAY_PID" 2>/dev/null || true
+    for _ in $(seq 100); do kill -0 "$GATEWAY_PID" 2>/dev/null || break; sleep 0.1; done
+fi
 
 # ------------------------------------------------------------------ report
 
 f() { kv "$RUN_DIR/$1.kv" "$2"; }
-# value or "-" when the target was not run
-cell() { local v; v=$(f "$1" "$2"); echo "${v:--}"; }
-added() { # target rate key: gateway/nginx minus direct, ms
+cell() { local v; v=$(f "$1" "$2"); echo "${v:--}"; } # "-" when not run
+added() { # target rate key: target minus direct, ms
     local a b
     a=$(f "$1-rate$2" "$3")
     b=$(f "direct-rate$2" "$3")
-    [[ -n $a && -n $b ]] && awk -v a="$a" -v b="$b" 'BEGIN{printf "%+.3f", a-b}' || echo "-"
+    if [[ -n $a && -n $b ]]; then awk -v a="$a" -v b="$b" 'BEGIN{printf "%+.3f", a-b}'; else echo "-"; fi
 }
-mb() { [[ -n ${1:-} && $1 != 0 ]] && awk -v k="$1" 'BEGIN{printf "%.0f", k/1024}' || echo "-"; }
-errs() { # target: non-200/IO errors over every recorded phase
-    local t=$1 n=0 v
+mb() { if [[ -n ${1:-} && ${1:-0} != 0 ]]; then awk -v k="$1" 'BEGIN{printf "%.0f", k/1024}'; else echo "-"; fi; }
+errs() { # target: failed requests over every recorded run
+    local t=$1 n=0 v l
+    has_target "$t" || { echo "-"; return; }
     v=$(f "$t-max" non2xx); n=$((n + ${v:-0}))
     v=$(f "$t-max" socket_errors); n=$((n + ${v:-0}))
-    for r in $RATES stream; do
-        [[ $r == stream ]] && v=$(f "$t-stream" errors) || v=$(f "$t-rate$r" errors)
-        n=$((n + ${v:-0}))
+    for l in $(for r in $RATES; do echo "$t-rate$r"; done) "$t-stream"; do
+        v=$(f "$l" errors); n=$((n + ${v:-0}))
     done
-    [[ -f $RUN_DIR/$t-max.kv ]] && echo "$n" || echo "-"
+    echo "$n"
 }
-
-rows=()
-row() { rows+=("$(printf '| %s | %s | %s | %s |' "$1" "$2" "$3" "$4")"); }
-row "Max throughput, $MAX_CONNECTIONS conns (req/s)" "$(cell direct-max rps)" "$(cell nginx-max rps)" "$(cell gateway-max rps)"
-row "  latency p50 / p99 at max (ms)" \
-    "$(cell direct-max lat_p50_ms) / $(cell direct-max lat_p99_ms)" \
-    "$(cell nginx-max lat_p50_ms) / $(cell nginx-max lat_p99_ms)" \
-    "$(cell gateway-max lat_p50_ms) / $(cell gateway-max lat_p99_ms)"
-row "  proxy CPU at max (% of its core)" "-" "$(cell nginx-max proxy_cpu_pct)" "$(cell gateway-max proxy_cpu_pct)"
-row "  proxy CPU per request at max (µs)" "-" "$(cell nginx-max proxy_cpu_us_per_req)" "$(cell gateway-max proxy_cpu_us_per_req)"
-for rate in $RATES; do
-    for k in p50 p90 p99 p999 max; do
-        [[ $k == max ]] && key=lat_max_ms || key=lat_${k}_ms
-        label=$k
-        [[ $k == p999 ]] && label=p99.9
-        row "@$rate req/s latency $label (ms)" "$(cell "direct-rate$rate" "$key")" \
-            "$(cell "nginx-rate$rate" "$key")" "$(cell "gateway-rate$rate" "$key")"
-    done
-    row "@$rate req/s **added p50 / p99 over direct** (ms)" "0 / 0" \
-        "$(added nginx "$rate" lat_p50_ms) / $(added nginx "$rate" lat_p99_ms)" \
-        "$(added gateway "$rate" lat_p50_ms) / $(added gateway "$rate" lat_p99_ms)"
-    row "@$rate req/s proxy CPU per request (µs)" "-" \
-        "$(cell "nginx-rate$rate" proxy_cpu_us_per_req)" "$(cell "gateway-rate$rate" proxy_cpu_us_per_req)"
-    row "@$rate req/s loadgen send lag p99 (ms)" "$(cell "direct-rate$rate" send_lag_p99_ms)" \
-        "$(cell "nginx-rate$rate" send_lag_p99_ms)" "$(cell "gateway-rate$rate" send_lag_p99_ms)"
-done
-row "Streaming @$STREAM_RATE req/s TTFB p50 / p99 (ms)" \
-    "$(cell direct-stream ttfb_p50_ms) / $(cell direct-stream ttfb_p99_ms)" \
-    "$(cell nginx-stream ttfb_p50_ms) / $(cell nginx-stream ttfb_p99_ms)" \
-    "$(cell gateway-stream ttfb_p50_ms) / $(cell gateway-stream ttfb_p99_ms)"
-row "Streaming total time p50 / p99 (ms)" \
-    "$(cell direct-stream lat_p50_ms) / $(cell direct-stream lat_p99_ms)" \
-    "$(cell nginx-stream lat_p50_ms) / $(cell nginx-stream lat_p99_ms)" \
-    "$(cell gateway-stream lat_p50_ms) / $(cell gateway-stream lat_p99_ms)"
-rss_max() { # target -> max RSS (kB) seen in any recorded phase
-    local m=0 v
+rss_max() { # target -> max RSS (kB) sampled in any recorded run
+    local m=0 v l
     for l in "$1-max" "$1-stream" $(for r in $RATES; do echo "$1-rate$r"; done); do
         v=$(f "$l" proxy_rss_max_kb)
         ((${v:-0} > m)) && m=$v
     done
     echo "$m"
 }
-row "Proxy RSS under load, max sampled (MB)" "-" "$(mb "$(rss_max nginx)")" "$(mb "$(rss_max gateway)")"
-row "Gateway peak RSS, VmHWM incl. warm-up (MB)" "-" "-" "$(mb "$GATEWAY_HWM_KB")"
-# CPU of processes that are not part of the benchmark, per target (max over
-# its fixed-rate and streaming runs): non-zero means the run was disturbed.
+# CPU of processes that are not part of the benchmark (max over the target's
+# measured runs; for wrk runs, on the proxy's core only): well above zero
+# means the run was disturbed.
 other_cpu() {
     local m=0 v file
-    for file in "$RUN_DIR/$1"-rate*.kv "$RUN_DIR/$1-stream.kv"; do
+    has_target "$1" || { echo "-"; return; }
+    for file in "$RUN_DIR/$1"-max.kv "$RUN_DIR/$1"-rate*-r*.kv "$RUN_DIR/$1-stream.kv"; do
         [[ -e $file ]] || continue
         v=$(kv "$file" other_cpu_pct)
         m=$(awk -v a="$m" -v b="${v:-0}" 'BEGIN{print (b>a)?b:a}')
     done
-    [[ -f $RUN_DIR/$1-stream.kv ]] && echo "$m" || echo "-"
+    echo "$m"
 }
-OTHER_CPU_MAX=0
-for t in direct nginx gateway; do
-    v=$(other_cpu "$t")
-    [[ $v == - ]] || OTHER_CPU_MAX=$(awk -v a="$OTHER_CPU_MAX" -v b="$v" 'BEGIN{print (b>a)?b:a}')
+
+rows=()
+row() { rows+=("$(printf '| %s | %s | %s | %s |' "$1" "$2" "$3" "$4")"); }
+row "Max throughput, $MAX_CONNECTIONS conns (req/s)" "$(cell direct-max rps)" "$(cell nginx-max rps)" "$(cell gateway-max rps)"
+row "  latency p50 / p99 at max (ms, wrk)" \
+    "$(cell direct-max lat_p50_ms) / $(cell direct-max lat_p99_ms)" \
+    "$(cell nginx-max lat_p50_ms) / $(cell nginx-max lat_p99_ms)" \
+    "$(cell gateway-max lat_p50_ms) / $(cell gateway-max lat_p99_ms)"
+row "  proxy CPU at max (% of its core)" "-" "$(cell nginx-max proxy_cpu_pct)" "$(cell gateway-max proxy_cpu_pct)"
+row "  of which user / kernel (%)" "-" \
+    "$(cell nginx-max proxy_cpu_user_pct) / $(cell nginx-max proxy_cpu_sys_pct)" \
+    "$(cell gateway-max proxy_cpu_user_pct) / $(cell gateway-max proxy_cpu_sys_pct)"
+row "  proxy CPU per request at max (µs)" "-" "$(cell nginx-max proxy_cpu_us_per_req)" "$(cell gateway-max proxy_cpu_us_per_req)"
+for rate in $RATES; do
+    for k in p50 p90 p99 p999 max; do
+        key=lat_${k}_ms
+        label=$k
+        [[ $k == p999 ]] && label=p99.9
+        row "@$rate req/s latency $label (ms)" "$(cell "direct-rate$rate" "$key")" \
+            "$(cell "nginx-rate$rate" "$key")" "$(cell "gateway-rate$rate" "$key")"
+    done
+    row "@$rate req/s p99 of each round (ms)" "$(cell "direct-rate$rate" lat_p99_ms_rounds)" \
+        "$(cell "nginx-rate$rate" lat_p99_ms_rounds)" "$(cell "gateway-rate$rate" lat_p99_ms_rounds)"
+    row "@$rate req/s **added p50 / p99 over direct** (ms)" "0 / 0" \
+        "$(added nginx "$rate" lat_p50_ms) / $(added nginx "$rate" lat_p99_ms)" \
+        "$(added gateway "$rate" lat_p50_ms) / $(added gateway "$rate" lat_p99_ms)"
+    row "@$rate req/s proxy CPU per request (µs)" "-" \
+        "$(cell "nginx-rate$rate" proxy_cpu_us_per_req)" "$(cell "gateway-rate$rate" proxy_cpu_us_per_req)"
+    row "@$rate req/s load generator send lag p99 (ms)" "$(cell "direct-rate$rate" send_lag_p99_ms)" \
+        "$(cell "nginx-rate$rate" send_lag_p99_ms)" "$(cell "gateway-rate$rate" send_lag_p99_ms)"
 done
-row "Other processes' CPU during the fixed-rate runs, max (% of a core)" "$(other_cpu direct)" "$(other_cpu nginx)" "$(other_cpu gateway)"
-row "Errors: non-200, bad body, I/O, timeouts (all phases)" "$(errs direct)" "$(errs nginx)" "$(errs gateway)"
+row "Streaming @$STREAM_RATE req/s: TTFB p50 / p99 (ms)" \
+    "$(cell direct-stream ttfb_p50_ms) / $(cell direct-stream ttfb_p99_ms)" \
+    "$(cell nginx-stream ttfb_p50_ms) / $(cell nginx-stream ttfb_p99_ms)" \
+    "$(cell gateway-stream ttfb_p50_ms) / $(cell gateway-stream ttfb_p99_ms)"
+row "Streaming: total time p50 / p99 (ms)" \
+    "$(cell direct-stream lat_p50_ms) / $(cell direct-stream lat_p99_ms)" \
+    "$(cell nginx-stream lat_p50_ms) / $(cell nginx-stream lat_p99_ms)" \
+    "$(cell gateway-stream lat_p50_ms) / $(cell gateway-stream lat_p99_ms)"
+row "Proxy RSS under load, max sampled (MB)" "-" "$(mb "$(rss_max nginx)")" "$(mb "$(rss_max gateway)")"
+row "Gateway peak RSS, VmHWM incl. warm-up (MB)" "-" "-" "$(mb "$GATEWAY_HWM_KB")"
+row "Failed requests (non-200, bad body, I/O, timeouts), all runs" "$(errs direct)" "$(errs nginx)" "$(errs gateway)"
+row "Other processes' CPU during measured runs, max (% of a core)" "$(other_cpu direct)" "$(other_cpu nginx)" "$(other_cpu gateway)"
+OTHER_CPU_MAX=0
+for t in $TARGETS; do OTHER_CPU_MAX=$(awk -v a="$OTHER_CPU_MAX" -v b="$(other_cpu "$t")" 'BEGIN{print (b>a)?b:a}'); done
 
 TABLE=$(printf '| Metric | direct | nginx | gateway |\n|---|---:|---:|---:|\n'; printf '%s\n' "${rows[@]}")
 
-# Targets from the issue, judged on this run's numbers.
-verdict() { [[ $1 == 1 ]] && echo PASS || { [[ $1 == 0 ]] && echo FAIL || echo "n/a"; }; }
-last_rate=2000
-t1=$(a=$(added gateway $last_rate lat_p99_ms); [[ $a == - ]] && echo - || awk -v a="$a" 'BEGIN{print (a<1.0)?1:0}')
-t2=$(g=$(f gateway-max rps); n=$(f nginx-max rps); [[ -n $g && -n $n ]] && awk -v g="$g" -v n="$n" 'BEGIN{print (g>=n/2)?1:0}' || echo -)
-grss=$(rss_max gateway)
-t3=$( ((grss > 0)) && awk -v k="$grss" 'BEGIN{print (k/1024<300)?1:0}' || echo -)
+# The targets from the issue, judged on this run's numbers.
+verdict() { case $1 in 1) echo PASS ;; 0) echo FAIL ;; *) echo "n/a" ;; esac; }
+TARGET_RATE=2000
+gw_added=$(added gateway $TARGET_RATE lat_p99_ms)
 gmax=$(f gateway-max rps)
 nmax=$(f nginx-max rps)
+grss=$(rss_max gateway)
+v1=$([[ $gw_added == - ]] && echo - || awk -v a="$gw_added" 'BEGIN{print (a<1.0)?1:0}')
+v2=$([[ -n $gmax && -n $nmax ]] && awk -v g="$gmax" -v n="$nmax" 'BEGIN{print (g>=n/2)?1:0}' || echo -)
+v3=$( ((grss > 0)) && awk -v k="$grss" 'BEGIN{print (k/1024<300)?1:0}' || echo -)
 ratio=$([[ -n $gmax && -n $nmax ]] && awk -v g="$gmax" -v n="$nmax" 'BEGIN{printf "%.2f", g/n}' || echo -)
-TARGETS_MD=$(cat <<EOF
+TARGETS_MD=$(
+    cat <<EOF
 | Target | Measured | Verdict |
 |---|---|---|
-| Gateway adds < 1 ms at p99 over direct @ $last_rate req/s | $(added gateway $last_rate lat_p99_ms) ms | $(verdict "$t1") |
-| Gateway max throughput >= 1/2 of nginx's | ${gmax:--} vs ${nmax:--} req/s (ratio $ratio) | $(verdict "$t2") |
-| Gateway RSS < 300 MB under load | $(mb "$grss") MB | $(verdict "$t3") |
+| Gateway adds < 1 ms at p99 over direct @ $TARGET_RATE req/s | $gw_added ms | $(verdict "$v1") |
+| Gateway max throughput >= 1/2 of nginx's | ${gmax:--} vs ${nmax:--} req/s (ratio $ratio) | $(verdict "$v2") |
+| Gateway RSS < 300 MB under load | $(mb "$grss") MB | $(verdict "$v3") |
 EOF
 )
 
-CPU_MODEL=$(awk -F': ' '/^model name/{print $2; exit}' /proc/cpuinfo)
-MACHINE="$(nproc) cores ($CPU_MODEL), $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr), $(. /etc/os-release && echo "$PRETTY_NAME")"
-VERSIONS="nginx $(nginx -v 2>&1 | sed 's#.*/##'), wrk $(wrk -v 2>&1 | awk 'NR==1{print $2}'), $(java -version 2>&1 | head -n1)"
-
-SETTINGS="access logs: $ACCESS_LOG; max: wrk -t1 -c$MAX_CONNECTIONS ${MAX_SECONDS}s; fixed rates: $RATES req/s for ${RATE_SECONDS}s each (+${RATE_WARMUP_SECONDS}s unrecorded), $RATE_CONNECTIONS connections, open loop, latency from intended send time; streaming: $STREAM_RATE req/s for ${STREAM_SECONDS}s, mock SSE gap ${STREAM_GAP_MS} ms; warm-up: ${WARMUP_SECONDS}s (direct, nginx), ${GATEWAY_WARMUP_SECONDS}s (gateway) at $MAX_CONNECTIONS connections; CPU pinning: load generator + mock on core $LOAD_CPU, proxy on core $PROXY_CPU"
-
 NOISE_NOTE=""
 if awk -v m="$OTHER_CPU_MAX" -v q="$QUIET_MAX_PCT" 'BEGIN{exit !(m>q)}' || ((BUSY_BEFORE > QUIET_MAX_PCT)); then
-    NOISE_NOTE="WARNING: other processes were using CPU during this run (${BUSY_BEFORE}% before it, up to ${OTHER_CPU_MAX}% of a core during it); the latency figures are not trustworthy. Re-run on a quiet machine."
+    NOISE_NOTE="WARNING: other processes were using CPU during this run (${BUSY_BEFORE}% of a core before it, up to ${OTHER_CPU_MAX}% during a measured run); the figures are not trustworthy. Re-run on a quiet machine."
     log "$NOISE_NOTE"
 fi
+
+CPU_MODEL=$(awk -F': ' '/^model name/{print $2; exit}' /proc/cpuinfo)
+MACHINE="$(nproc) cores ($CPU_MODEL), $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr), $(. /etc/os-release && echo "$PRETTY_NAME")"
+VERSIONS="nginx $(nginx -v 2>&1 | sed 's#.*/##'), wrk $(wrk -v 2>&1 | awk 'NR==1{print $2}'), $(java -version 2>&1 | head -n1 | tr -d '"')"
+SETTINGS="access logs $ACCESS_LOG; max throughput: wrk -t1 -c$MAX_CONNECTIONS for ${MAX_SECONDS}s; fixed rates $RATES req/s: $ROUNDS interleaved rounds of ${RATE_SECONDS}s (+${RATE_WARMUP_SECONDS}s unrecorded), median of rounds, $RATE_CONNECTIONS connections, open loop, latency from intended send time; streaming: $STREAM_RATE req/s for ${STREAM_SECONDS}s, mock SSE gap ${STREAM_GAP_MS} ms; warm-up: ${WARMUP_SECONDS}s (direct, nginx), ${GATEWAY_WARMUP_SECONDS}s (gateway) of wrk at $MAX_CONNECTIONS connections; pinning: load generator + mock on CPU $LOAD_CPU, proxy on CPU $PROXY_CPU"
 
 printf '\n%s\n\n%s\n\n' "$TABLE" "$TARGETS_MD"
 
@@ -495,17 +603,23 @@ mkdir -p "$RESULTS_DIR"
     echo
     echo "Settings: $SETTINGS"
     echo
-    [[ -n $NOISE_NOTE ]] && echo "**$NOISE_NOTE**" && echo
-    [[ -n $GATEWAY_CMD ]] && echo "Gateway: \`$GATEWAY_CMD\`" && echo
+    if [[ -n $GATEWAY_CMD ]]; then
+        echo "Gateway: \`$GATEWAY_CMD\`"
+        echo
+    fi
+    if [[ -n $NOISE_NOTE ]]; then
+        echo "**$NOISE_NOTE**"
+        echo
+    fi
     echo "$TABLE"
     echo
     echo "$TARGETS_MD"
 } >"$RESULTS_DIR/latest.md"
 
-# Every raw key=value figure, as JSON (numbers unquoted).
+# Every raw key=value figure of every run, as JSON (numbers unquoted).
 {
     printf '{\n  "date": "%s",\n  "machine": "%s",\n  "versions": "%s",\n  "settings": "%s",\n' \
-        "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$MACHINE" "${VERSIONS//\"/}" "$SETTINGS"
+        "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$MACHINE" "$VERSIONS" "$SETTINGS"
     printf '  "gateway_jvm_opts": "%s",\n  "gateway_hwm_kb": %s,\n' "$GATEWAY_JVM_OPTS" "${GATEWAY_HWM_KB:-null}"
     printf '  "busy_before_pct": %s,\n  "other_cpu_max_pct": %s,\n  "runs": {' "$BUSY_BEFORE" "$OTHER_CPU_MAX"
     sep=""
@@ -521,3 +635,25 @@ mkdir -p "$RESULTS_DIR"
     printf '\n  }\n}\n'
 } >"$RESULTS_DIR/latest.json"
 log "wrote $RESULTS_DIR/latest.md and $RESULTS_DIR/latest.json"
+
+if [[ $PROFILE == 1 && -f $RUN_DIR/gateway.jfr ]]; then
+    # Self time by top frame, then by the innermost auto-gateway frame on the
+    # stack (which of our code paths the time is spent under, library included).
+    jfr print --stack-depth 64 --events jdk.ExecutionSample "$RUN_DIR/gateway.jfr" >"$RUN_DIR/gateway-samples.txt"
+    native=$(jfr print --stack-depth 1 --events jdk.NativeMethodSample "$RUN_DIR/gateway.jfr" | grep -c '^jdk.NativeMethodSample' || true)
+    java_samples=$(grep -c '^jdk.ExecutionSample' "$RUN_DIR/gateway-samples.txt" || true)
+    awk '/stackTrace = \[/{getline; sub(/^[ \t]+/,""); sub(/[ \t]+line:.*/,""); top[$0]++; n++}
+         END{for (f in top) printf "%6.2f%%  %s\n", top[f]*100/n, f}' "$RUN_DIR/gateway-samples.txt" |
+        sort -rn | head -n 25 >"$RUN_DIR/profile-self.txt"
+    awk '/stackTrace = \[/{inst=1; found=0; next}
+         inst && /^[ \t]*\]/{if(!found) own["(no auto-gateway frame)"]++; n++; inst=0; next}
+         inst && !found && /dev\.autogateway\./{f=$0; sub(/^[ \t]+/,"",f); sub(/[ \t]+line:.*/,"",f); own[f]++; found=1}
+         END{for (f in own) printf "%6.2f%%  %s\n", own[f]*100/n, f}' "$RUN_DIR/gateway-samples.txt" |
+        sort -rn | head -n 15 >"$RUN_DIR/profile-app.txt"
+    printf '\nGateway JFR: %s samples in Java code, %s in native methods (socket I/O, epoll)\n' "$java_samples" "$native"
+    printf 'Hot methods (self, %% of Java samples):\n'
+    cat "$RUN_DIR/profile-self.txt"
+    printf '\nUnder which auto-gateway method (innermost on the stack):\n'
+    cat "$RUN_DIR/profile-app.txt"
+    log "JFR recording: $RUN_DIR/gateway.jfr (kept with KEEP_RUN_DIR=1)"
+fi

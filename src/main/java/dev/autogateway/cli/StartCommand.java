@@ -27,6 +27,9 @@ final class StartCommand implements Callable<Integer> {
     @Option(names = {"-p", "--port"}, description = "Port to listen on (default 8000).")
     Integer port;
 
+    @Option(names = "--socket", description = "Listen on this UNIX domain socket instead of TCP.")
+    String socket;
+
     @Option(names = "--tunnel", description = "none, ngrok or cloudflared (default none).")
     String tunnel;
 
@@ -56,17 +59,20 @@ final class StartCommand implements Callable<Integer> {
             vertx.close();
             return 1;
         }
+        Gateway running = gateway;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            LOG.info("shutting down");
-            vertx.close().await();
+            LOG.info("shutting down: draining in-flight requests for up to {} ms", cfg.server().drainTimeoutMs());
+            running.stop().eventually(vertx::close).await();
+            LOG.info("stopped");
         }, "shutdown"));
         if (source.file() == null && ZeroConfig.isEchoOnly(cfg)) {
             LOG.warn("No config file and no OPENAI_API_KEY: serving the built-in 'echo' provider only."
                     + " Pass --config config.json to route to real providers.");
         }
         LOG.info("config: {}", source.description());
-        LOG.info("{} listening on http://{}:{} ({} provider(s), strategy {})", VersionCommand.version(),
-                cfg.server().host(), gateway.port(), cfg.providers().size(), cfg.router().strategy());
+        LOG.info("{} listening on {} ({} provider(s), strategy {})", VersionCommand.version(),
+                gateway.socketPath() != null ? "unix:" + gateway.socketPath() : "http://" + cfg.server().host() + ":" + gateway.port(),
+                cfg.providers().size(), cfg.router().strategy());
         serving = true;
         return 0;
     }
@@ -81,6 +87,9 @@ final class StartCommand implements Callable<Integer> {
                 throw new ConfigException("--port: must be between 0 and 65535, got " + port);
             }
             s = s.withPort(port);
+        }
+        if (socket != null) {
+            s = s.withSocketPath(socket);
         }
         if (tunnel != null) {
             if (!tunnel.equals("none") && !tunnel.equals("ngrok") && !tunnel.equals("cloudflared")) {

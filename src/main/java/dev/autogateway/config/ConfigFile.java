@@ -2,6 +2,7 @@ package dev.autogateway.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The file's shape as Jackson binds it (snake_case keys, nothing validated yet). Fields whose JSON type varies
@@ -9,7 +10,15 @@ import java.util.List;
  */
 record ConfigFile(Server server, Router router, List<Provider> providers, JsonNode extra) {
 
-    record Server(String host, Integer port, String socketPath, String tunnel, JsonNode apiKey, Long maxBodyBytes) {}
+    record Server(
+            String host,
+            Integer port,
+            String socketPath,
+            String socketMode,
+            String tunnel,
+            JsonNode apiKey,
+            Long maxBodyBytes,
+            Double drainTimeout) {}
 
     record Router(
             String strategy,
@@ -18,9 +27,25 @@ record ConfigFile(Server server, Router router, List<Provider> providers, JsonNo
             Double connectTimeout,
             Double firstByteTimeout,
             Double idleTimeout,
+            Double attemptTimeout,
+            Double retryAfterCap,
             Double authCooldown,
+            Double quotaCooldown,
+            Integer circuitFailures,
+            Double circuitReset,
+            Boolean streamRecovery,
+            Map<String, List<String>> fallbacks,
+            Map<String, List<String>> contextWindowFallbacks,
             String unknownModels) {}
 
     record Provider(
-            String name, String type, String baseUrl, JsonNode apiKey, JsonNode models, JsonNode extraBody, Long delayMs) {}
+            String name,
+            String type,
+            String baseUrl,
+            JsonNode apiKey,
+            JsonNode models,
+            JsonNode extraBody,
+            Long delayMs,
+            String apiVersion,
+            Integer workers) {}
 }

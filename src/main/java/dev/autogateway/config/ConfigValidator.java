@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -16,7 +17,13 @@ import java.util.Set;
 final class ConfigValidator {
     static final Set<String> STRATEGIES = Set.of("sequential");
     static final Set<String> TUNNELS = Set.of("none", "ngrok", "cloudflared");
+    static final List<String> MODEL_KEYS = List.of("features", "fallbacks", "context_window", "max_output_tokens");
     static final String DEFAULT_OPENAI_BASE_URL = "https://api.openai.com/v1";
+    static final String DEFAULT_GOOGLE_BASE_URL = "https://generativelanguage.googleapis.com";
+    /** v1beta, not the SDK 2.0 default v1: some model aliases (gemini-flash-latest, ...) exist only there. */
+    static final String DEFAULT_GOOGLE_API_VERSION = "v1beta";
+    static final int DEFAULT_GOOGLE_WORKERS = 32;
+    private static final java.util.regex.Pattern API_VERSION = java.util.regex.Pattern.compile("v[0-9]+[a-z0-9]*");
 
     private final EnvRefs env;
     private final List<String> problems = new ArrayList<>();
@@ -27,10 +34,12 @@ final class ConfigValidator {
 
     GatewayConfig validate(ConfigFile file) {
         ServerConfig server = server(file.server() == null
-                ? new ConfigFile.Server(null, null, null, null, null, null) : file.server());
+                ? new ConfigFile.Server(null, null, null, null, null, null, null, null) : file.server());
         RouterConfig router = router(file.router() == null
-                ? new ConfigFile.Router(null, null, null, null, null, null, null, null) : file.router());
+                ? new ConfigFile.Router(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null)
+                : file.router());
         List<ProviderConfig> providers = providers(file.providers());
+        checkFallbacks(router, providers);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
@@ -68,7 +77,14 @@ final class ConfigValidator {
             }
         }
         String host = s.host() == null ? "127.0.0.1" : s.host();
-        return new ServerConfig(host, port, s.socketPath(), tunnel, List.copyOf(keys), maxBody);
+        if (s.socketMode() != null && !s.socketMode().matches("[r-][w-][x-][r-][w-][x-][r-][w-][x-]")) {
+            problems.add("server.socket_mode: must be permissions like rw-rw----, got '" + s.socketMode() + "'");
+        }
+        if (s.socketPath() != null && s.socketPath().isBlank()) {
+            problems.add("server.socket_path: must not be empty");
+        }
+        return new ServerConfig(host, port, s.socketPath(), s.socketMode(), tunnel, List.copyOf(keys), maxBody,
+                seconds(s.drainTimeout(), 30, "server.drain_timeout"));
     }
 
     private void addExpanded(List<String> keys, String raw, String path) {
@@ -90,6 +106,10 @@ final class ConfigValidator {
         if (retries < 0 || retries > 10) {
             problems.add("router.retries: must be between 0 and 10, got " + retries);
         }
+        int circuitFailures = r.circuitFailures() == null ? 5 : r.circuitFailures();
+        if (circuitFailures < 1 || circuitFailures > 1000) {
+            problems.add("router.circuit_failures: must be between 1 and 1000, got " + circuitFailures);
+        }
         String unknown = r.unknownModels() == null ? "error" : r.unknownModels();
         if (!unknown.equals("error") && !unknown.equals("route_any")) {
             problems.add("router.unknown_models: must be 'error' or 'route_any', got '" + unknown + "'");
@@ -101,8 +121,60 @@ final class ConfigValidator {
                 seconds(r.connectTimeout(), 5, "router.connect_timeout"),
                 seconds(r.firstByteTimeout(), 10, "router.first_byte_timeout"),
                 seconds(r.idleTimeout(), 10, "router.idle_timeout"),
+                seconds(r.attemptTimeout(), 30, "router.attempt_timeout"),
+                seconds(r.retryAfterCap(), 10, "router.retry_after_cap"),
                 seconds(r.authCooldown(), 60, "router.auth_cooldown"),
+                seconds(r.quotaCooldown(), 600, "router.quota_cooldown"),
+                circuitFailures,
+                seconds(r.circuitReset(), 15, "router.circuit_reset"),
+                r.streamRecovery() == null || r.streamRecovery(),
+                modelLists(r.fallbacks(), "router.fallbacks"),
+                modelLists(r.contextWindowFallbacks(), "router.context_window_fallbacks"),
                 unknown.equals("route_any"));
+    }
+
+    private Map<String, List<String>> modelLists(Map<String, List<String>> raw, String path) {
+        if (raw == null) {
+            return Map.of();
+        }
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        raw.forEach((model, list) -> {
+            if (list == null || list.isEmpty() || list.stream().anyMatch(m -> m == null || m.isBlank())) {
+                problems.add(path + "." + model + ": must be a non-empty array of model names");
+            } else {
+                out.put(model, List.copyOf(list));
+            }
+        });
+        return Map.copyOf(out);
+    }
+
+    /** Every model a fallback list names must be served by some provider, or the fallback could never help. */
+    private void checkFallbacks(RouterConfig router, List<ProviderConfig> providers) {
+        checkServed(router.fallbacks(), "router.fallbacks", providers);
+        checkServed(router.contextWindowFallbacks(), "router.context_window_fallbacks", providers);
+        for (int i = 0; i < providers.size(); i++) {
+            for (ModelSpec m : providers.get(i).models()) {
+                for (int j = 0; j < m.fallbacks().size(); j++) {
+                    checkServed(m.fallbacks().get(j), "providers[" + i + "].models." + m.name() + ".fallbacks[" + j + "]", providers);
+                }
+            }
+        }
+    }
+
+    private void checkServed(Map<String, List<String>> lists, String path, List<ProviderConfig> providers) {
+        lists.forEach((model, list) -> {
+            for (int i = 0; i < list.size(); i++) {
+                checkServed(list.get(i), path + "." + model + "[" + i + "]", providers);
+            }
+        });
+    }
+
+    private void checkServed(String model, String path, List<ProviderConfig> providers) {
+        boolean served = providers.stream().flatMap(p -> p.models().stream())
+                .anyMatch(m -> m.wildcard() || m.name().equalsIgnoreCase(model));
+        if (!served) {
+            problems.add(path + ": model '" + model + "' is not served by any provider");
+        }
     }
 
     private long seconds(Double value, double dflt, String path) {
@@ -154,9 +226,38 @@ final class ConfigValidator {
             if (type == ProviderType.GOOGLE && keys.stream().allMatch(k -> k.value() == null)) {
                 problems.add(path + ".api_key: is required for type 'google'");
             }
-            out.add(new ProviderConfig(p.name(), type, baseUrl, keys, models, extraBody, delay));
+            String apiVersion = googleOnly(p.apiVersion(), type, path + ".api_version");
+            if (type == ProviderType.GOOGLE) {
+                apiVersion = apiVersion == null ? DEFAULT_GOOGLE_API_VERSION : apiVersion;
+                if (!API_VERSION.matcher(apiVersion).matches()) {
+                    problems.add(path + ".api_version: must look like v1, v1beta or v1alpha, got '" + apiVersion + "'");
+                }
+                checkGoogleBaseUrl(baseUrl, path + ".base_url");
+            }
+            Integer workers = googleOnly(p.workers(), type, path + ".workers");
+            if (workers != null && (workers < 1 || workers > 1024)) {
+                problems.add(path + ".workers: must be between 1 and 1024, got " + workers);
+            }
+            int poolSize = type != ProviderType.GOOGLE ? 0 : workers == null ? DEFAULT_GOOGLE_WORKERS : workers;
+            out.add(new ProviderConfig(p.name(), type, baseUrl, keys, models, extraBody, delay, apiVersion, poolSize));
         }
         return List.copyOf(out);
+    }
+
+    /** A key that only the {@code google} type reads: refused elsewhere so a typo in the type does not go unnoticed. */
+    private <T> T googleOnly(T value, ProviderType type, String path) {
+        if (value != null && type != null && type != ProviderType.GOOGLE) {
+            problems.add(path + ": only applies to type 'google'");
+            return null;
+        }
+        return value;
+    }
+
+    /** The SDK appends {@code /{api_version}/models/...} itself, so a version in the URL would be doubled. */
+    private void checkGoogleBaseUrl(URI baseUrl, String path) {
+        if (baseUrl != null && baseUrl.getPath() != null && baseUrl.getPath().matches(".*/v[0-9]+[a-z0-9]*/?")) {
+            problems.add(path + ": must not end with an API version (give it as api_version), got '" + baseUrl + "'");
+        }
     }
 
     private ProviderType provideType(String type, String path) {
@@ -167,17 +268,16 @@ final class ConfigValidator {
         ProviderType t = ProviderType.fromConfig(type);
         if (t == null) {
             problems.add(path + ".type: unknown provider type '" + type + "' (one of " + ProviderType.names() + ")");
-        } else if (t == ProviderType.GOOGLE) {
-            problems.add(path + ".type: 'google' is not available in this build yet");
         }
         return t;
     }
 
     private URI baseUrl(ConfigFile.Provider p, ProviderType type, String path) {
-        if (type != ProviderType.OPENAI_COMPATIBLE && p.baseUrl() == null) {
+        if (type != ProviderType.OPENAI_COMPATIBLE && type != ProviderType.GOOGLE && p.baseUrl() == null) {
             return null;
         }
-        String raw = p.baseUrl() == null ? DEFAULT_OPENAI_BASE_URL : expand(p.baseUrl(), path + ".base_url");
+        String dflt = type == ProviderType.GOOGLE ? DEFAULT_GOOGLE_BASE_URL : DEFAULT_OPENAI_BASE_URL;
+        String raw = p.baseUrl() == null ? dflt : expand(p.baseUrl(), path + ".base_url");
         if (raw == null) {
             return null;
         }
@@ -247,14 +347,14 @@ final class ConfigValidator {
         if (node.isArray()) {
             for (int i = 0; i < node.size(); i++) {
                 if (node.get(i).isTextual() && !node.get(i).asText().isBlank()) {
-                    models.add(new ModelSpec(node.get(i).asText(), Set.of()));
+                    models.add(ModelSpec.named(node.get(i).asText()));
                 } else {
                     problems.add(path + "[" + i + "]: must be a non-empty model name");
                 }
             }
         } else if (node.isObject()) {
             for (Map.Entry<String, JsonNode> e : node.properties()) {
-                models.add(new ModelSpec(e.getKey(), features(e.getValue(), path + "." + e.getKey())));
+                models.add(model(e.getKey(), e.getValue(), path + "." + e.getKey()));
             }
         } else {
             problems.add(path + ": must be an object of model name to features, or an array of names");
@@ -264,6 +364,41 @@ final class ConfigValidator {
             problems.add(path + ": must not be empty");
         }
         return List.copyOf(models);
+    }
+
+    /** A model's value: its features as an array, or an object with features, fallbacks and size limits. */
+    private ModelSpec model(String name, JsonNode value, String path) {
+        if (value == null || !value.isObject()) {
+            return new ModelSpec(name, features(value, path), List.of(), 0, 0);
+        }
+        for (Map.Entry<String, JsonNode> f : value.properties()) {
+            if (!MODEL_KEYS.contains(f.getKey())) {
+                problems.add(path + "." + f.getKey() + ": unknown key (known keys: " + String.join(", ", MODEL_KEYS) + ")");
+            }
+        }
+        List<String> fallbacks = new ArrayList<>();
+        JsonNode fb = value.get("fallbacks");
+        if (fb != null && !fb.isNull()) {
+            if (fb.isArray() && fb.size() > 0) {
+                fb.forEach(m -> fallbacks.add(m.asText()));
+            } else {
+                problems.add(path + ".fallbacks: must be a non-empty array of model names");
+            }
+        }
+        return new ModelSpec(name, features(value.get("features"), path + ".features"), List.copyOf(fallbacks),
+                positiveInt(value.get("context_window"), path + ".context_window"),
+                positiveInt(value.get("max_output_tokens"), path + ".max_output_tokens"));
+    }
+
+    private int positiveInt(JsonNode n, String path) {
+        if (n == null || n.isNull()) {
+            return 0;
+        }
+        if (!n.canConvertToInt() || !n.isIntegralNumber() || n.asInt() <= 0) {
+            problems.add(path + ": must be a positive integer");
+            return 0;
+        }
+        return n.asInt();
     }
 
     private Set<String> features(JsonNode node, String path) {

@@ -4,7 +4,13 @@ import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.util.List;
 
-/** One validated provider entry of {@code providers[]}. API keys are already expanded from the environment. */
+/**
+ * One validated provider entry of {@code providers[]}. API keys are already expanded from the environment.
+ *
+ * @param apiVersion {@code google} only: the Gemini API version in the request path (null for other types)
+ * @param workers {@code google} only: how many Gemini calls of this provider may be in flight at once, each holding a
+ *     worker thread for its whole duration because the SDK blocks (0 for other types)
+ */
 public record ProviderConfig(
         String name,
         ProviderType type,
@@ -12,7 +18,9 @@ public record ProviderConfig(
         List<ApiKey> keys,
         List<ModelSpec> models,
         JsonObject extraBody,
-        long delayMs) {
+        long delayMs,
+        String apiVersion,
+        int workers) {
 
     public String address() {
         return "gw.provider." + name;

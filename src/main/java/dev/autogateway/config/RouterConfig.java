@@ -1,14 +1,26 @@
 package dev.autogateway.config;
 
+import java.util.List;
+import java.util.Map;
+
 /**
  * The {@code router} section. Durations are milliseconds here; the file gives seconds, as the seed did.
  *
- * @param retries extra tries on the same target for retryable failures before failing over (the seed's knob,
- *     which it never used)
- * @param timeoutMs total budget of one client request, all attempts included
- * @param firstByteTimeoutMs how long a stream may take to deliver its first event
- * @param idleTimeoutMs longest silence between two events of a stream
+ * @param retries extra tries on the same target for transient failures before failing over (the seed's knob, which
+ *     it never used)
+ * @param timeoutMs total budget of one client request, all attempts included; a request may lower or raise it with
+ *     the {@code x-gateway-timeout} header
+ * @param firstByteTimeoutMs how long a stream may take to deliver its first event (time to first token)
+ * @param idleTimeoutMs longest silence between two events of a stream before it counts as stalled
+ * @param attemptTimeoutMs longest one non-streaming attempt may take, so a silent target leaves budget for another
+ * @param retryAfterCapMs the longest Retry-After the router waits for; past it, it fails over at once
  * @param authCooldownMs how long a key that got 401/403 stays out of rotation
+ * @param quotaCooldownMs how long a key that ran out of quota stays out of rotation
+ * @param circuitFailures consecutive failures that open a target's circuit
+ * @param circuitResetMs how long an open circuit waits before letting one probe request through
+ * @param streamRecovery whether a stream that dies mid-answer is completed from another target
+ * @param fallbacks models to try, in order, when every target of a model has failed
+ * @param contextWindowFallbacks larger-context models to try when a model says the request is too long for it
  */
 public record RouterConfig(
         String strategy,
@@ -17,5 +29,13 @@ public record RouterConfig(
         long connectTimeoutMs,
         long firstByteTimeoutMs,
         long idleTimeoutMs,
+        long attemptTimeoutMs,
+        long retryAfterCapMs,
         long authCooldownMs,
+        long quotaCooldownMs,
+        int circuitFailures,
+        long circuitResetMs,
+        boolean streamRecovery,
+        Map<String, List<String>> fallbacks,
+        Map<String, List<String>> contextWindowFallbacks,
         boolean routeUnknownModels) {}

@@ -2,19 +2,37 @@ package dev.autogateway.config;
 
 import java.util.List;
 
-/** The {@code server} section. {@code apiKeys} empty means no client authentication. */
-public record ServerConfig(String host, int port, String socketPath, String tunnel, List<String> apiKeys, long maxBodyBytes) {
+/**
+ * The {@code server} section. {@code apiKeys} empty means no client authentication.
+ *
+ * @param socketPath a UNIX domain socket to listen on instead of TCP, or null
+ * @param socketMode the socket file's permissions as rwx symbols (e.g. {@code rw-rw----}), or null for the umask's
+ * @param drainTimeoutMs how long a shutdown waits for in-flight requests and streams before it cuts them
+ */
+public record ServerConfig(
+        String host,
+        int port,
+        String socketPath,
+        String socketMode,
+        String tunnel,
+        List<String> apiKeys,
+        long maxBodyBytes,
+        long drainTimeoutMs) {
     public static final long DEFAULT_MAX_BODY_BYTES = 20L * 1024 * 1024;
 
     public ServerConfig withHost(String h) {
-        return new ServerConfig(h, port, socketPath, tunnel, apiKeys, maxBodyBytes);
+        return new ServerConfig(h, port, socketPath, socketMode, tunnel, apiKeys, maxBodyBytes, drainTimeoutMs);
     }
 
     public ServerConfig withPort(int p) {
-        return new ServerConfig(host, p, socketPath, tunnel, apiKeys, maxBodyBytes);
+        return new ServerConfig(host, p, socketPath, socketMode, tunnel, apiKeys, maxBodyBytes, drainTimeoutMs);
+    }
+
+    public ServerConfig withSocketPath(String path) {
+        return new ServerConfig(host, port, path, socketMode, tunnel, apiKeys, maxBodyBytes, drainTimeoutMs);
     }
 
     public ServerConfig withTunnel(String t) {
-        return new ServerConfig(host, port, socketPath, t, apiKeys, maxBodyBytes);
+        return new ServerConfig(host, port, socketPath, socketMode, t, apiKeys, maxBodyBytes, drainTimeoutMs);
     }
 }

@@ -66,6 +66,15 @@ public record ChatRequest(
                 strictAlias, extra == null ? null : (JsonObject) extra);
     }
 
+    /** The same request with {@code partial} as the start of the assistant's answer, for models that continue it. */
+    public ChatRequest withPrefill(String partial) {
+        JsonArray messages = fields.getJsonArray("messages").copy()
+                .add(new JsonObject().put("role", "assistant").put("content", partial));
+        Map<String, Object> copy = new LinkedHashMap<>(fields.getMap());
+        copy.put("messages", messages);
+        return new ChatRequest(new JsonObject(copy), model, stream, includeUsage, provider, alias, strictAlias, extraBody);
+    }
+
     private static void validateMessages(Object value) {
         if (value == null) {
             throw ApiError.invalidRequest("Missing required parameter: 'messages'.", "messages", "missing_required_parameter");

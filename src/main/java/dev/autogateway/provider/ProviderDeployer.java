@@ -1,7 +1,9 @@
 package dev.autogateway.provider;
 
 import dev.autogateway.config.ProviderConfig;
+import dev.autogateway.config.ProviderType;
 import dev.autogateway.provider.echo.EchoVerticle;
+import dev.autogateway.provider.google.GeminiVerticle;
 import dev.autogateway.provider.openai.OpenAiCompatibleVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -19,10 +21,14 @@ public final class ProviderDeployer {
     }
 
     private static Future<String> deploy(Vertx vertx, ProviderConfig p, int instances) {
+        if (p.type() == ProviderType.GOOGLE) {
+            // The SDK blocks: worker instances with pools of their own, sharing one SDK client per key.
+            return GeminiVerticle.deploy(vertx, p, instances);
+        }
         Supplier<ProviderVerticle> factory = switch (p.type()) {
             case OPENAI_COMPATIBLE -> () -> new OpenAiCompatibleVerticle(p);
             case ECHO -> () -> new EchoVerticle(p);
-            case GOOGLE -> throw new IllegalStateException("provider type 'google' is not available in this build");
+            case GOOGLE -> throw new AssertionError("deployed above");
         };
         return vertx.deployVerticle(factory, new DeploymentOptions().setInstances(instances));
     }

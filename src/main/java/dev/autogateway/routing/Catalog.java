@@ -46,7 +46,7 @@ public final class Catalog {
                 for (ModelSpec m : models(p, bare)) {
                     String upstreamModel = m.wildcard() ? bare : m.name();
                     for (ApiKey k : keys) {
-                        out.add(new Target(p, upstreamModel, k, m.features()));
+                        out.add(new Target(p, upstreamModel, k, m));
                     }
                 }
             }

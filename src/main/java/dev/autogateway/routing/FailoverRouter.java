@@ -8,44 +8,65 @@ import dev.autogateway.provider.Limits;
 import dev.autogateway.provider.ProviderClient;
 import dev.autogateway.provider.ProviderRequest;
 import dev.autogateway.provider.UpstreamFailure;
-import dev.autogateway.provider.UpstreamStream;
+import dev.autogateway.metrics.GatewayMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.function.Function;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Walks a request's targets in the strategy's order, retrying and failing over, and reports every attempt to the
- * strategy. Every failure it returns is an {@link ApiError} ready for the client.
+ * Plans which targets may serve a request (its model's, then its fallback models') and runs them in the strategy's
+ * order through a {@link Dispatch}, reporting every attempt to the strategy and to {@link TargetHealth}.
  */
 public final class FailoverRouter {
-    private static final long QUOTA_COOLDOWN_MS = 10 * 60_000;
+    static final ApiError CLIENT_CLOSED = new ApiError(499, "The client closed the request.", "server_error", null, "client_closed");
 
     private final Vertx vertx;
     private final RouterConfig config;
     private final Catalog catalog;
     private final Strategy strategy;
-    private final Cooldowns cooldowns;
+    private final TargetHealth health;
     private final ProviderClient client;
     private final RetryPolicy policy;
+    private final GatewayMetrics metrics;
 
-    public FailoverRouter(Vertx vertx, RouterConfig config, Catalog catalog, Strategy strategy, Cooldowns cooldowns) {
+    public FailoverRouter(Vertx vertx, RouterConfig config, Catalog catalog, Strategy strategy, TargetHealth health,
+            GatewayMetrics metrics) {
         this.vertx = vertx;
         this.config = config;
         this.catalog = catalog;
         this.strategy = strategy;
-        this.cooldowns = cooldowns;
+        this.health = health;
         this.client = new ProviderClient(vertx);
         this.policy = new RetryPolicy(config.retries());
+        this.metrics = metrics;
     }
 
     public RouterConfig config() {
         return config;
     }
 
-    /** The targets to try, in order. @throws ApiError when no configured target can serve the request */
+    Vertx vertx() {
+        return vertx;
+    }
+
+    TargetHealth health() {
+        return health;
+    }
+
+    RetryPolicy policy() {
+        return policy;
+    }
+
+    /**
+     * The targets to try, in order: the requested model's, then those of its fallback models.
+     *
+     * @throws ApiError when no configured target can serve the request
+     */
     public List<Target> plan(RouteRequest r) {
         if (r.provider() != null && catalog.provider(r.provider()) == null) {
             throw ApiError.invalidRequest("Unknown provider '" + r.provider() + "'. Configured providers: "
@@ -65,96 +86,68 @@ public final class FailoverRouter {
             }
             throw ApiError.modelNotFound("The model `" + r.models().raw() + "` is not served by provider '" + r.provider() + "'.");
         }
-        return strategy.order(candidates, r);
-    }
-
-    public Future<Routed<JsonObject>> complete(List<Target> plan, ChatRequest chat, String requestId, Limits limits, Attempts attempts) {
-        return run(plan, limits, attempts, 0, 0, null,
-                t -> client.complete(t.provider().address(), request(t, chat, requestId, limits, null)))
-                .onSuccess(r -> strategy.record(r.target(), AttemptOutcome.success(r.latencyMs(), r.latencyMs())));
-    }
-
-    /**
-     * Opens a stream on the first target that delivers a first chunk. The caller reports the stream's final outcome
-     * through {@link #recordStreamOutcome}.
-     */
-    public Future<Routed<UpstreamStream>> stream(List<Target> plan, ChatRequest chat, String requestId, Limits limits, Attempts attempts) {
-        return run(plan, limits, attempts, 0, 0, null, t -> client.stream(t.provider().address(),
-                address -> request(t, chat, requestId, limits, address), attempts::onCancel));
-    }
-
-    public void recordStreamOutcome(Target target, AttemptOutcome outcome) {
-        strategy.record(target, outcome);
-        if (!outcome.succeeded()) {
-            cooldownsFor(target, outcome.error(), -1);
+        Set<Target> plan = new LinkedHashSet<>(strategy.order(candidates, r));
+        for (String model : plan.stream().map(Target::model).distinct().toList()) {
+            for (String fallback : fallbacksOf(model, plan)) {
+                plan.addAll(targetsFor(fallback, r));
+            }
         }
+        return List.copyOf(plan);
     }
 
-    private static ProviderRequest request(Target t, ChatRequest chat, String requestId, Limits limits, String streamAddress) {
+    private List<String> fallbacksOf(String model, Set<Target> plan) {
+        Set<String> names = new LinkedHashSet<>(config.fallbacks().getOrDefault(model, List.of()));
+        plan.stream().filter(t -> t.model().equals(model)).forEach(t -> names.addAll(t.spec().fallbacks()));
+        return new ArrayList<>(names);
+    }
+
+    private List<Target> targetsFor(String model, RouteRequest r) {
+        RouteRequest fallback = new RouteRequest(ModelQuery.parse(model), null, r.alias(), r.strictAlias());
+        return strategy.order(catalog.candidates(fallback), fallback);
+    }
+
+    /** The larger-context models to try after {@code failed} said the request does not fit. */
+    List<Target> contextFallbacks(Target failed, RouteRequest r) {
+        List<Target> out = new ArrayList<>();
+        for (String model : config.contextWindowFallbacks().getOrDefault(failed.model(), List.of())) {
+            out.addAll(targetsFor(model, r));
+        }
+        return out;
+    }
+
+    public Future<Routed<JsonObject>> complete(RouteRequest route, List<Target> plan, ChatRequest chat, String requestId,
+            Limits limits, Attempts attempts) {
+        return new Dispatch<>(this, route, plan, limits, attempts,
+                t -> client.complete(t.provider().address(), request(t, chat, requestId, limits, null)), false)
+                .run()
+                .onSuccess(r -> recordSuccess(r.target(), AttemptOutcome.success(r.latencyMs(), r.latencyMs())));
+    }
+
+    /** Routes a streaming request; see {@link StreamRoute}. */
+    public StreamRoute stream(RouteRequest route, List<Target> plan, ChatRequest chat, String requestId, Limits limits,
+            Attempts attempts) {
+        return new StreamRoute(this, client, route, plan, chat, requestId, limits, attempts);
+    }
+
+    static ProviderRequest request(Target t, ChatRequest chat, String requestId, Limits limits, String streamAddress) {
         return new ProviderRequest(requestId, t.model(), t.key(), chat.fields(), chat.extraBody(), chat.stream(),
                 chat.includeUsage(), limits, streamAddress);
     }
 
-    private <T> Future<Routed<T>> run(List<Target> plan, Limits limits, Attempts attempts, int index, int tries,
-            UpstreamFailure last, Function<Target, Future<T>> call) {
-        if (attempts.cancelled()) {
-            return Future.failedFuture(new ApiError(499, "The client closed the request.", "server_error", null, "client_closed"));
-        }
-        if (index >= plan.size()) {
-            return Future.failedFuture(exhausted(plan, attempts, last));
-        }
-        Target target = plan.get(index);
-        if (tries == 0 && cooldowns.remainingMs(target) > 0) {
-            return run(plan, limits, attempts, index + 1, 0, last, call);
-        }
-        if (limits.remainingMs() <= 0) {
-            return Future.failedFuture(exhausted(plan, attempts, last == null
-                    ? new UpstreamFailure(ErrorClass.TIMEOUT, "the request's budget ran out") : last));
-        }
-        attempts.started(target);
-        long start = System.nanoTime();
-        return call.apply(target).transform(ar -> {
-            long latencyMs = (System.nanoTime() - start) / 1_000_000;
-            if (ar.succeeded()) {
-                return Future.succeededFuture(new Routed<>(target, ar.result(), latencyMs));
-            }
-            if (attempts.cancelled()) {
-                return Future.failedFuture(new ApiError(499, "The client closed the request.", "server_error", null, "client_closed"));
-            }
-            UpstreamFailure f = ar.cause() instanceof UpstreamFailure uf ? uf
-                    : new UpstreamFailure(ErrorClass.NETWORK, "the provider failed: " + ar.cause().getMessage());
-            strategy.record(target, AttemptOutcome.failure(f.errorClass(), latencyMs));
-            cooldownsFor(target, f.errorClass(), f.retryAfterMs());
-            RetryPolicy.Decision d = policy.decide(f, tries + 1);
-            switch (d.action()) {
-                case STOP:
-                    return Future.failedFuture(clientError(f));
-                case RETRY:
-                    if (d.delayMs() < limits.remainingMs()) {
-                        return vertx.timer(d.delayMs()).compose(v -> run(plan, limits, attempts, index, tries + 1, f, call));
-                    }
-                    return run(plan, limits, attempts, index + 1, 0, f, call);
-                default:
-                    return run(plan, limits, attempts, index + 1, 0, f, call);
-            }
-        });
+    void recordSuccess(Target t, AttemptOutcome outcome) {
+        metrics.attempt(t.provider().name(), t.model(), "success");
+        strategy.record(t, outcome);
+        health.onSuccess(t);
     }
 
-    private void cooldownsFor(Target t, ErrorClass c, long retryAfterMs) {
-        switch (c) {
-            case AUTH -> cooldowns.coolKey(t, config.authCooldownMs());
-            case QUOTA -> cooldowns.coolKey(t, QUOTA_COOLDOWN_MS);
-            case RATE_LIMIT -> {
-                if (retryAfterMs > 0) {
-                    cooldowns.coolTarget(t, retryAfterMs);
-                }
-            }
-            default -> { }
-        }
+    void recordFailure(Target t, UpstreamFailure f, long latencyMs) {
+        metrics.attempt(t.provider().name(), t.model(), f.errorClass().wireName());
+        strategy.record(t, AttemptOutcome.failure(f.errorClass(), latencyMs));
+        health.onFailure(t, f);
     }
 
     /** The upstream's own error, for failures that are the request's fault. */
-    private static ApiError clientError(UpstreamFailure f) {
+    static ApiError clientError(UpstreamFailure f) {
         JsonObject e = f.upstreamError() == null ? new JsonObject() : f.upstreamError();
         String message = e.getValue("message") instanceof String s && !s.isEmpty() ? s : f.getMessage();
         String type = e.getValue("type") instanceof String s ? s : "invalid_request_error";
@@ -166,15 +159,15 @@ public final class FailoverRouter {
         return new ApiError(status, message, type, param, codeText);
     }
 
-    private ApiError exhausted(List<Target> plan, Attempts attempts, UpstreamFailure last) {
+    ApiError exhausted(List<Target> plan, Attempts attempts, UpstreamFailure last, Target lastTarget) {
         if (last == null) {
-            long wait = plan.stream().mapToLong(cooldowns::remainingMs).min().orElse(1_000);
-            return new ApiError(503, "Every target for this request is cooling down after recent failures; retry after "
-                    + Math.max(1, (wait + 999) / 1000) + " s.", "server_error", null, "upstream_unavailable", Math.max(1, (wait + 999) / 1000));
+            long wait = plan.stream().mapToLong(health::coolingMs).filter(ms -> ms > 0).min().orElse(config.circuitResetMs());
+            long seconds = Math.max(1, (wait + 999) / 1000);
+            return new ApiError(503, "Every target for this request is resting after recent failures; retry after "
+                    + seconds + " s.", "server_error", null, "upstream_unavailable", seconds);
         }
-        Target t = attempts.target();
-        String message = "All " + attempts.count() + " attempt(s) failed. Last: provider '" + t.provider().name()
-                + "', model '" + t.model() + "': " + last.getMessage();
+        String message = "All " + attempts.count() + " attempt(s) failed. Last: provider '" + lastTarget.provider().name()
+                + "', model '" + lastTarget.model() + "': " + last.getMessage();
         ErrorClass c = last.errorClass();
         if (c.isTimeout()) {
             return new ApiError(504, message, "server_error", null, "upstream_timeout");

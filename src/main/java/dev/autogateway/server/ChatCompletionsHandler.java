@@ -1,5 +1,6 @@
 package dev.autogateway.server;
 
+import dev.autogateway.metrics.GatewayMetrics;
 import dev.autogateway.openai.ApiError;
 import dev.autogateway.openai.ChatRequest;
 import dev.autogateway.provider.Limits;
@@ -14,10 +15,15 @@ import java.util.List;
 
 /** {@code POST /v1/chat/completions}: validate, plan the targets, then answer as JSON or relay a stream. */
 final class ChatCompletionsHandler implements Handler<RoutingContext> {
-    private final FailoverRouter router;
+    static final String BUDGET_HEADER = "x-gateway-timeout";
+    private static final int MAX_BUDGET_SECONDS = 3600;
 
-    ChatCompletionsHandler(FailoverRouter router) {
+    private final FailoverRouter router;
+    private final GatewayMetrics metrics;
+
+    ChatCompletionsHandler(FailoverRouter router, GatewayMetrics metrics) {
         this.router = router;
+        this.metrics = metrics;
     }
 
     @Override
@@ -30,27 +36,53 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
             RouteRequest route = new RouteRequest(ModelQuery.parse(chat.model()), chat.provider(), chat.alias(), chat.strictAlias());
             List<Target> plan = router.plan(route);
             RouterConfig cfg = router.config();
+            long budgetMs = budgetMs(rc, cfg);
             Limits limits = new Limits(cfg.connectTimeoutMs(), cfg.firstByteTimeoutMs(), cfg.idleTimeoutMs(),
-                    x.startNanos + cfg.timeoutMs() * 1_000_000);
+                    cfg.attemptTimeoutMs(), x.startNanos + budgetMs * 1_000_000);
             if (chat.stream()) {
-                new StreamRelay(rc.vertx(), router, x).start(plan, chat, limits);
+                new StreamRelay(rc.vertx(), cfg, router.stream(route, plan, chat, x.requestId, limits, x.attempts), x, metrics)
+                        .start(budgetMs);
             } else {
-                complete(x, plan, chat, limits);
+                complete(x, route, plan, chat, limits);
             }
         } catch (ApiError e) {
             x.error(e);
         }
     }
 
-    private void complete(Exchange x, List<Target> plan, ChatRequest chat, Limits limits) {
-        x.response.closeHandler(v -> x.attempts.cancel());
-        router.complete(plan, chat, x.requestId, limits, x.attempts).onComplete(ar -> {
+    /** The request's total budget: {@code router.timeout}, or the client's {@code x-gateway-timeout} in seconds. */
+    private static long budgetMs(RoutingContext rc, RouterConfig cfg) {
+        String header = rc.request().getHeader(BUDGET_HEADER);
+        if (header == null) {
+            return cfg.timeoutMs();
+        }
+        try {
+            double seconds = Double.parseDouble(header.trim());
+            if (seconds > 0 && seconds <= MAX_BUDGET_SECONDS) {
+                return Math.max(1, Math.round(seconds * 1000));
+            }
+        } catch (NumberFormatException ignored) {
+            // answered below
+        }
+        throw ApiError.invalidRequest("Header '" + BUDGET_HEADER + "' must be a number of seconds between 0 and "
+                + MAX_BUDGET_SECONDS + ", got '" + header + "'.", BUDGET_HEADER);
+    }
+
+    private void complete(Exchange x, RouteRequest route, List<Target> plan, ChatRequest chat, Limits limits) {
+        x.rc.addEndHandler(ar -> {
+            if (ar.failed()) {
+                x.attempts.cancel();
+            }
+        });
+        router.complete(route, plan, chat, x.requestId, limits, x.attempts).onComplete(ar -> {
             if (ar.failed()) {
                 x.error(ar.cause());
                 return;
             }
-            x.routingHeaders(ar.result().target());
+            Target t = ar.result().target();
+            x.routingHeaders(t);
             x.ttftMs = ar.result().latencyMs();
+            Usage.record(metrics, t, ar.result().value());
             x.json(200, ar.result().value());
         });
     }

@@ -1,5 +1,6 @@
 package dev.autogateway.server;
 
+import dev.autogateway.metrics.GatewayMetrics;
 import dev.autogateway.openai.ApiError;
 import dev.autogateway.routing.Attempts;
 import dev.autogateway.routing.Target;
@@ -27,11 +28,19 @@ final class Exchange {
 
     private static final String KEY = "gw.exchange";
 
-    /** Starts the exchange of a new request; its access-log line is written when the response ends. */
-    static void attach(RoutingContext rc) {
+    /** Starts the exchange of a new request; its access-log line and metrics are written when the response ends. */
+    static void attach(RoutingContext rc, GatewayMetrics metrics) {
         Exchange x = new Exchange(rc);
         rc.put(KEY, x);
-        rc.addEndHandler(v -> AccessLog.log(x));
+        rc.addEndHandler(v -> {
+            AccessLog.log(x);
+            if (x.model != null || x.attempts.count() > 0) {
+                Target t = x.attempts.target();
+                // Labelled by what served the request, never by the client's free-form model string.
+                metrics.request(t == null ? null : t.provider().name(), t == null ? null : t.model(),
+                        x.response.getStatusCode(), x.stream, x.elapsedMs(), x.ttftMs);
+            }
+        });
         rc.next();
     }
 

@@ -2,6 +2,7 @@ package dev.autogateway.server;
 
 import dev.autogateway.config.GatewayConfig;
 import dev.autogateway.config.ServerConfig;
+import dev.autogateway.metrics.GatewayMetrics;
 import dev.autogateway.openai.ApiError;
 import dev.autogateway.routing.FailoverRouter;
 import io.vertx.core.Future;
@@ -9,6 +10,8 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SocketAddress;
+import java.util.concurrent.TimeUnit;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -20,12 +23,16 @@ import io.vertx.ext.web.handler.BodyHandler;
 public final class MainVerticle extends VerticleBase {
     private final GatewayConfig config;
     private final FailoverRouter router;
+    private final Lifecycle lifecycle;
+    private final GatewayMetrics metrics;
     private final int port;
     private HttpServer server;
 
-    MainVerticle(GatewayConfig config, FailoverRouter router, int port) {
+    MainVerticle(GatewayConfig config, FailoverRouter router, Lifecycle lifecycle, GatewayMetrics metrics, int port) {
         this.config = config;
         this.router = router;
+        this.lifecycle = lifecycle;
+        this.metrics = metrics;
         this.port = port;
     }
 
@@ -36,22 +43,33 @@ public final class MainVerticle extends VerticleBase {
                 .setTcpNoDelay(true)
                 .setCompressionSupported(false)
                 .setIdleTimeout(0));
-        return server.requestHandler(routes()).listen(port, s.host());
+        server.requestHandler(routes());
+        return s.socketPath() == null
+                ? server.listen(port, s.host())
+                : server.listen(SocketAddress.domainSocketAddress(s.socketPath()));
+    }
+
+    /** Stops accepting, lets in-flight requests and streams finish up to the drain timeout, then closes the rest. */
+    @Override
+    public Future<?> stop() {
+        return server.shutdown(config.server().drainTimeoutMs(), TimeUnit.MILLISECONDS);
     }
 
     private Router routes() {
         Router r = Router.router(vertx);
-        r.route().handler(Exchange::attach);
+        r.route().handler(rc -> Exchange.attach(rc, metrics));
         r.get("/health").handler(rc -> Exchange.of(rc).json(200, new JsonObject().put("status", "ok")));
-        r.get("/ready").handler(rc -> Exchange.of(rc).json(200,
-                new JsonObject().put("status", "ready").put("providers", config.providers().size())));
+        r.get("/ready").handler(rc -> Exchange.of(rc).json(lifecycle.draining() ? 503 : 200, new JsonObject()
+                .put("status", lifecycle.draining() ? "draining" : "ready").put("providers", config.providers().size())));
+        r.get("/metrics").handler(rc -> rc.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
+                .end(metrics.scrape()));
         if (!config.server().apiKeys().isEmpty()) {
             r.route("/v1/*").handler(new BearerAuth(config.server().apiKeys()));
         }
         r.get("/v1/models").handler(new ModelsHandler(config.providers()));
         r.post("/v1/chat/completions")
                 .handler(BodyHandler.create(false).setBodyLimit(config.server().maxBodyBytes()))
-                .handler(new ChatCompletionsHandler(router));
+                .handler(new ChatCompletionsHandler(router, metrics));
         r.errorHandler(400, rc -> fail(rc, ApiError.invalidRequest("The request could not be read.", null)));
         r.errorHandler(404, rc -> fail(rc, new ApiError(404, "Unknown request URL: " + rc.request().method() + " "
                 + rc.request().path() + ".", "invalid_request_error", null, "unknown_url")));

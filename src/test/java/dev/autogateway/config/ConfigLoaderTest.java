@@ -123,6 +123,38 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void reads_failover_settings_and_model_objects() {
+        GatewayConfig c = parse("""
+            {"router":{"retry_after_cap":3,"attempt_timeout":7,"quota_cooldown":90,"circuit_failures":3,"circuit_reset":20,
+               "stream_recovery":false,"fallbacks":{"big":["small"]},"context_window_fallbacks":{"small":["big"]}},
+             "providers":[{"name":"a","type":"echo","models":{"big":{"features":["prefill"],"fallbacks":["small"],
+               "context_window":128000,"max_output_tokens":4096},"small":["vision"]}}]}""");
+        RouterConfig r = c.router();
+        assertThat(r.retryAfterCapMs()).isEqualTo(3_000);
+        assertThat(r.attemptTimeoutMs()).isEqualTo(7_000);
+        assertThat(r.quotaCooldownMs()).isEqualTo(90_000);
+        assertThat(r.circuitFailures()).isEqualTo(3);
+        assertThat(r.circuitResetMs()).isEqualTo(20_000);
+        assertThat(r.streamRecovery()).isFalse();
+        assertThat(r.fallbacks()).containsEntry("big", java.util.List.of("small"));
+        assertThat(r.contextWindowFallbacks()).containsEntry("small", java.util.List.of("big"));
+        ModelSpec big = c.providers().get(0).models().get(0);
+        assertThat(big.features()).containsExactly("prefill");
+        assertThat(big.fallbacks()).containsExactly("small");
+        assertThat(big.contextWindow()).isEqualTo(128000);
+        assertThat(big.maxOutputTokens()).isEqualTo(4096);
+    }
+
+    @Test
+    void refuses_fallbacks_to_models_nobody_serves() {
+        assertThat(problem("{\"router\":{\"fallbacks\":{\"m\":[\"ghost\"]}},\"providers\":[{\"name\":\"a\",\"type\":\"echo\",\"models\":[\"m\"]}]}"))
+                .isEqualTo("router.fallbacks.m[0]: model 'ghost' is not served by any provider");
+        assertThat(problem("{\"providers\":[{\"name\":\"a\",\"type\":\"echo\",\"models\":{\"m\":{\"fallbacks\":[\"ghost\"],\"size\":1}}}]}").split("\n"))
+                .containsExactly("providers[0].models.m.size: unknown key (known keys: features, fallbacks, context_window, max_output_tokens)",
+                        "providers[0].models.m.fallbacks[0]: model 'ghost' is not served by any provider");
+    }
+
+    @Test
     void zero_config_serves_echo_without_a_key_and_openai_with_one() {
         GatewayConfig echo = ZeroConfig.fromEnv(Map.of());
         assertThat(echo.providers()).singleElement().satisfies(p -> assertThat(p.type()).isEqualTo(ProviderType.ECHO));

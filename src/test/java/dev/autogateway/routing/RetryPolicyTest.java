@@ -34,17 +34,17 @@ class RetryPolicyTest {
     }
 
     @Test
-    void honours_a_short_retry_after_and_fails_over_on_a_long_one() {
-        RetryPolicy.Decision shortWait = policy.decide(failure(ErrorClass.RATE_LIMIT, 429, 1_500), 1);
-        assertThat(shortWait.action()).isEqualTo(Action.RETRY);
-        assertThat(shortWait.delayMs()).isEqualTo(1_500);
-        assertThat(policy.decide(failure(ErrorClass.RATE_LIMIT, 429, 30_000), 1).action()).isEqualTo(Action.NEXT);
+    void moves_on_from_a_rate_limited_or_overloaded_target_at_once() {
+        assertThat(policy.decide(failure(ErrorClass.RATE_LIMIT, 429, 1_500), 1).action()).isEqualTo(Action.NEXT);
+        assertThat(policy.decide(failure(ErrorClass.RATE_LIMIT, 429, -1), 1).action()).isEqualTo(Action.NEXT);
+        assertThat(policy.decide(failure(ErrorClass.OVERLOADED, 503, 2_000), 1).action()).isEqualTo(Action.NEXT);
+        assertThat(policy.decide(failure(ErrorClass.OVERLOADED, 503, -1), 1).action()).isEqualTo(Action.RETRY);
     }
 
     @Test
     void returns_the_requests_own_faults_to_the_client() {
         assertThat(policy.decide(failure(ErrorClass.CLIENT_ERROR, 400, -1), 1).action()).isEqualTo(Action.STOP);
-        assertThat(policy.decide(failure(ErrorClass.CONTEXT_LENGTH, 400, -1), 1).action()).isEqualTo(Action.STOP);
+        assertThat(policy.decide(failure(ErrorClass.CONTEXT_LENGTH, 400, -1), 1).action()).isEqualTo(Action.CONTEXT_FALLBACK);
         assertThat(policy.decide(failure(ErrorClass.CONTENT_POLICY, 400, -1), 1).action()).isEqualTo(Action.STOP);
         assertThat(policy.decide(failure(ErrorClass.CLIENT_ERROR, 404, -1), 1).action()).isEqualTo(Action.NEXT);
     }

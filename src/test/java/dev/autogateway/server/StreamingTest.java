@@ -194,6 +194,23 @@ class StreamingTest {
         }
     }
 
+    @Test
+    void should_stop_the_upstream_call_when_the_client_goes_away() throws Exception {
+        CompletableFuture<Void> upstreamClosed = new CompletableFuture<>();
+        upstream.on("m", (v, req, body) -> {
+            req.connection().closeHandler(x -> upstreamClosed.complete(null));
+            HttpServerResponse r = req.response().setChunked(true).putHeader("content-type", "text/event-stream");
+            r.write("data: " + MockOpenAi.chunk(body, new JsonObject().put("role", "assistant").put("content", "endless"), null).encode() + "\n\n");
+        });
+        CompletableFuture<Void> gotFirst = new CompletableFuture<>();
+        openStream(resp -> resp.handler(b -> {
+            gotFirst.complete(null);
+            resp.request().connection().close();
+        }));
+        gotFirst.get(5, TimeUnit.SECONDS);
+        upstreamClosed.get(5, TimeUnit.SECONDS);
+    }
+
     /** Handlers are set in the response callback itself, so no body bytes can arrive before them. */
     private void openStream(java.util.function.Consumer<HttpClientResponse> reader) {
         gw.http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(gw.port())

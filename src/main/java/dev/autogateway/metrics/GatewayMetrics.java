@@ -1,0 +1,101 @@
+package dev.autogateway.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * The gateway's own Prometheus meters, beside the Vert.x ones in the same registry. Label values are provider and
+ * model names and error classes, never anything a client controls freely, so the series stay bounded.
+ */
+public final class GatewayMetrics {
+    private static final Duration[] LATENCY_SLOS = {
+        Duration.ofMillis(5), Duration.ofMillis(25), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
+        Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30),
+        Duration.ofSeconds(60)
+    };
+
+    private final PrometheusMeterRegistry registry;
+    private final AtomicInteger streamsInFlight = new AtomicInteger();
+
+    public GatewayMetrics(PrometheusMeterRegistry registry) {
+        this.registry = registry;
+        Gauge.builder("gateway_streams_in_flight", streamsInFlight, AtomicInteger::get)
+                .description("Streams being relayed to clients").register(registry);
+    }
+
+    public static PrometheusMeterRegistry newRegistry() {
+        return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    /** Exposes a live count owned elsewhere (e.g. open circuits); registered once. */
+    public void gauge(String name, String description, Supplier<Number> value) {
+        Gauge.builder(name, value).description(description).register(registry);
+    }
+
+    public void request(String provider, String model, int status, boolean stream, long latencyMs, long ttftMs) {
+        String p = orNone(provider);
+        String m = orNone(model);
+        Counter.builder("gateway_requests_total").description("Client requests by the provider and model that served them")
+                .tags("provider", p, "model", m, "status", Integer.toString(status), "stream", Boolean.toString(stream))
+                .register(registry).increment();
+        timer("gateway_request_duration_seconds", "Client request latency", p, m).record(Duration.ofMillis(latencyMs));
+        if (ttftMs >= 0) {
+            timer("gateway_ttft_seconds", "Time to the first token (streams) or to the answer", p, m).record(Duration.ofMillis(ttftMs));
+        }
+    }
+
+    /** One attempt on a target: {@code result} is {@code success} or the failure's error class. */
+    public void attempt(String provider, String model, String result) {
+        Counter.builder("gateway_attempts_total").description("Upstream attempts by result (success or error class)")
+                .tags("provider", provider, "model", model, "result", result).register(registry).increment();
+    }
+
+    public void tokens(String provider, String model, long prompt, long completion) {
+        Counter.builder("gateway_tokens_total").description("Tokens by direction, as the upstream counted them")
+                .tags("provider", provider, "model", model, "direction", "in").register(registry).increment(prompt);
+        Counter.builder("gateway_tokens_total").description("Tokens by direction, as the upstream counted them")
+                .tags("provider", provider, "model", model, "direction", "out").register(registry).increment(completion);
+    }
+
+    /** A stream that died mid-answer: {@code result} is {@code recovered} or {@code failed}. */
+    public void recovery(String result) {
+        Counter.builder("gateway_stream_recoveries_total").description("Streams that died mid-answer, by whether they were completed")
+                .tags("result", result).register(registry).increment();
+    }
+
+    public void malformedEvents(String provider, int count) {
+        Counter.builder("gateway_malformed_events_total").description("Unparseable SSE events skipped in otherwise good streams")
+                .tags("provider", provider).register(registry).increment(count);
+    }
+
+    public void streamStarted() {
+        streamsInFlight.incrementAndGet();
+    }
+
+    public void streamEnded() {
+        streamsInFlight.decrementAndGet();
+    }
+
+    private Timer timer(String name, String description, String provider, String model) {
+        return Timer.builder(name).description(description).tags("provider", provider, "model", model)
+                .serviceLevelObjectives(LATENCY_SLOS).register(registry);
+    }
+
+    private static String orNone(String s) {
+        return s == null ? "none" : s;
+    }
+}

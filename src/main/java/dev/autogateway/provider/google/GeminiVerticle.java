@@ -1,0 +1,154 @@
+package dev.autogateway.provider.google;
+
+import com.google.genai.Client;
+import com.google.genai.types.HttpOptions;
+import dev.autogateway.config.ModelSpec;
+import dev.autogateway.config.ProviderConfig;
+import dev.autogateway.provider.ErrorClass;
+import dev.autogateway.provider.ErrorClassifier;
+import dev.autogateway.provider.ProviderRequest;
+import dev.autogateway.provider.ProviderVerticle;
+import dev.autogateway.provider.StreamSender;
+import dev.autogateway.provider.UpstreamFailure;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.ThreadingModel;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.json.JsonObject;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The {@code google} provider: Gemini through the official google-genai SDK, whose calls block.
+ *
+ * <p>Two pools keep blocking off the event loops and calls from starving each other. The verticle instances are
+ * worker verticles on a small pool of their own: they take requests off the event bus, download images, translate,
+ * and relay stream chunks, cancels and credits, never waiting on Gemini. Each SDK call runs on a second pool,
+ * {@code workers} threads wide, that any instance's calls share; a call holds its thread for its whole length, so
+ * {@code workers} calls run at once and the next ones queue in order. Were the calls run on the instances' own
+ * contexts instead, a busy instance would hold back the requests that the event bus's round robin gives it while
+ * others sit idle, and could not hear a client's cancel until its call ended.
+ */
+public final class GeminiVerticle extends ProviderVerticle {
+    /** The longest request budget the config allows: a call thread may legitimately block that long. */
+    private static final long MAX_CALL_HOURS = 24;
+
+    private final GeminiClients clients;
+    private WorkerExecutor calls;
+    private ImageFetcher images;
+
+    private GeminiVerticle(ProviderConfig provider, GeminiClients clients) {
+        super(provider);
+        this.clients = clients;
+    }
+
+    /** Deploys {@code instances} worker instances of one provider, sharing its SDK clients and its call pool. */
+    public static Future<String> deploy(Vertx vertx, ProviderConfig provider, int instances) {
+        GeminiClients clients = new GeminiClients(provider);
+        DeploymentOptions options = new DeploymentOptions()
+                .setThreadingModel(ThreadingModel.WORKER)
+                .setInstances(instances)
+                .setWorkerPoolName(poolName(provider))
+                .setWorkerPoolSize(instances);
+        return vertx.deployVerticle(() -> new GeminiVerticle(provider, clients), options);
+    }
+
+    private static String poolName(ProviderConfig provider) {
+        return "gw-gemini-" + provider.name();
+    }
+
+    @Override
+    public Future<?> start() {
+        clients.acquire();
+        calls = vertx.createSharedWorkerExecutor(poolName(provider) + "-calls", provider.workers(), MAX_CALL_HOURS, TimeUnit.HOURS);
+        images = new ImageFetcher(vertx, ImageFetcher.MAX_BYTES);
+        return super.start();
+    }
+
+    @Override
+    public Future<?> stop() {
+        return Future.join(images.close(), calls.close()).eventually(() -> {
+            clients.release();
+            return Future.succeededFuture();
+        });
+    }
+
+    @Override
+    protected Future<JsonObject> complete(ProviderRequest request) {
+        return prepare(request).compose(g -> call(request, g));
+    }
+
+    @Override
+    protected void stream(ProviderRequest request, StreamSender sender) {
+        prepare(request).onComplete(ar -> {
+            if (sender.isDone()) {
+                return;
+            }
+            if (ar.failed()) {
+                sender.fail(ErrorClassifier.fromGenAi(ar.cause(), false));
+            } else {
+                new GeminiStream(vertx, request, sender).start(calls, clients.forKey(request.key()), ar.result());
+            }
+        });
+    }
+
+    /** Downloads the request's http(s) images, then translates it. */
+    private Future<GeminiRequestMapper.GeminiRequest> prepare(ProviderRequest request) {
+        long budget = request.limits().remainingMs();
+        return images.fetchAll(GeminiRequestMapper.imageUrls(request.fields()), Math.min(ImageFetcher.TIMEOUT_MS, budget))
+                .map(fetched -> GeminiRequestMapper.map(request.fields(), provider.extraBody(), request.extraBody(),
+                        media(request.model()), fetched))
+                .map(g -> withCallOptions(g, request.limits().remainingMs()));
+    }
+
+    /**
+     * The per-call options: OkHttp's call timeout at the request's remaining budget (plus a margin, so the
+     * verticle's own timers, which know which limit ran out, normally fire first), and Gemini's own extra_body.
+     */
+    private static GeminiRequestMapper.GeminiRequest withCallOptions(GeminiRequestMapper.GeminiRequest g, long budgetMs) {
+        HttpOptions.Builder options = HttpOptions.builder().timeout((int) Math.min(Integer.MAX_VALUE, budgetMs + 1_000));
+        if (!g.extraBody().isEmpty()) {
+            options.extraBody(g.extraBody());
+        }
+        return new GeminiRequestMapper.GeminiRequest(g.contents(), g.config().toBuilder().httpOptions(options.build()).build(),
+                g.extraBody());
+    }
+
+    private Future<JsonObject> call(ProviderRequest request, GeminiRequestMapper.GeminiRequest g) {
+        UpstreamCall upstream = new UpstreamCall(request.limits().connectTimeoutMs());
+        long budget = request.limits().remainingMs();
+        long attempt = request.limits().attemptTimeoutMs();
+        UpstreamFailure timeout = attempt < budget
+                ? new UpstreamFailure(ErrorClass.TIMEOUT_FIRST_TOKEN, "Gemini did not answer within " + attempt + " ms")
+                : new UpstreamFailure(ErrorClass.TIMEOUT, "Gemini did not answer within the request's budget");
+        Promise<JsonObject> result = Promise.promise();
+        long timer = vertx.setTimer(Math.max(1, Math.min(attempt, budget)), id -> {
+            if (result.tryFail(timeout)) {
+                upstream.cancel();
+            }
+        });
+        Client client = clients.forKey(request.key());
+        calls.<JsonObject>executeBlocking(() -> {
+            try (UpstreamCall.Binding bound = upstream.bind()) {
+                return GeminiResponseMapper.completion(
+                        client.models.generateContent(request.model(), g.contents(), g.config()), request.model());
+            }
+        }, false).onComplete(ar -> {
+            vertx.cancelTimer(timer);
+            if (ar.succeeded()) {
+                result.tryComplete(ar.result());
+            } else {
+                result.tryFail(ErrorClassifier.fromGenAi(ar.cause(), false));
+            }
+        });
+        return result.future();
+    }
+
+    /** Audio and file parts go to Gemini only for models configured with the {@code media} feature. */
+    private boolean media(String model) {
+        ModelSpec exact = provider.models().stream().filter(m -> m.name().equalsIgnoreCase(model)).findFirst().orElse(null);
+        ModelSpec spec = exact != null ? exact : provider.models().stream().filter(ModelSpec::wildcard).findFirst().orElse(null);
+        return spec != null && spec.features().contains("media");
+    }
+}

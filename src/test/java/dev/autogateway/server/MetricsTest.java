@@ -1,0 +1,63 @@
+package dev.autogateway.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.autogateway.testing.MockOpenAi;
+import dev.autogateway.testing.TestGateway;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(VertxExtension.class)
+class MetricsTest {
+    private MockOpenAi primary;
+    private MockOpenAi secondary;
+    private TestGateway gw;
+
+    @BeforeEach
+    void start(Vertx vertx) {
+        primary = MockOpenAi.start(vertx);
+        secondary = MockOpenAi.start(vertx);
+        gw = TestGateway.start(vertx, "{\"server\":{\"api_key\":\"k\"},\"router\":{\"retries\":0},\"providers\":"
+                + TestGateway.providers(List.of(primary.baseUrl(), secondary.baseUrl()), "m") + "}");
+    }
+
+    @AfterEach
+    void stop() {
+        gw.close();
+        primary.close().await();
+        secondary.close().await();
+    }
+
+    private static double value(String scrape, String series) {
+        return scrape.lines().filter(l -> l.startsWith(series + " ")).mapToDouble(l -> Double.parseDouble(l.substring(series.length() + 1)))
+                .findFirst().orElse(0);
+    }
+
+    @Test
+    void should_expose_requests_attempts_by_error_class_tokens_and_latency_in_prometheus_format() {
+        primary.on("m", MockOpenAi.status(500, MockOpenAi.error("down", "server_error", null)));
+        JsonObject body = new JsonObject().put("model", "m").put("messages", ChatCompletionsProxyTest.userMessage());
+        assertThat(gw.post("/v1/chat/completions", body, "Authorization", "Bearer k").status()).isEqualTo(200);
+        assertThat(gw.post("/v1/chat/completions", body.copy().put("stream", true)
+                .put("stream_options", new JsonObject().put("include_usage", true)), "Authorization", "Bearer k").status()).isEqualTo(200);
+
+        TestGateway.Response r = gw.get("/metrics");
+        assertThat(r.status()).as("scraped without a client key, like /health").isEqualTo(200);
+        assertThat(r.header("content-type")).startsWith("text/plain");
+        String scrape = r.body().toString();
+        assertThat(value(scrape, "gateway_requests_total{model=\"m\",provider=\"p1\",status=\"200\",stream=\"false\"}")).isEqualTo(1);
+        assertThat(value(scrape, "gateway_requests_total{model=\"m\",provider=\"p1\",status=\"200\",stream=\"true\"}")).isEqualTo(1);
+        assertThat(value(scrape, "gateway_attempts_total{model=\"m\",provider=\"p0\",result=\"server_error\"}")).isEqualTo(2);
+        assertThat(value(scrape, "gateway_attempts_total{model=\"m\",provider=\"p1\",result=\"success\"}")).isEqualTo(2);
+        assertThat(value(scrape, "gateway_tokens_total{direction=\"in\",model=\"m\",provider=\"p1\"}")).isEqualTo(10);
+        assertThat(value(scrape, "gateway_tokens_total{direction=\"out\",model=\"m\",provider=\"p1\"}")).isEqualTo(14);
+        assertThat(value(scrape, "gateway_request_duration_seconds_count{model=\"m\",provider=\"p1\"}")).isEqualTo(2);
+        assertThat(scrape).contains("gateway_ttft_seconds_bucket", "gateway_open_circuits", "gateway_streams_in_flight 0.0");
+    }
+}
