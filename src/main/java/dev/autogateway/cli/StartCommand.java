@@ -3,9 +3,16 @@ package dev.autogateway.cli;
 import dev.autogateway.config.ConfigException;
 import dev.autogateway.config.GatewayConfig;
 import dev.autogateway.config.ZeroConfig;
+import dev.autogateway.network.tunnel.Tunnel;
+import dev.autogateway.network.tunnel.TunnelLauncher;
 import dev.autogateway.server.Gateway;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import dev.autogateway.cluster.ClusterNode;
+import dev.autogateway.metrics.GatewayMetrics;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,11 +34,18 @@ final class StartCommand implements Callable<Integer> {
     @Option(names = {"-p", "--port"}, description = "Port to listen on (default 8000).")
     Integer port;
 
+    @Option(names = "--cluster", description = "Run clustered with the instances in the config's cluster section.")
+    boolean cluster;
+
     @Option(names = "--socket", description = "Listen on this UNIX domain socket instead of TCP.")
     String socket;
 
     @Option(names = "--tunnel", description = "none, ngrok or cloudflared (default none).")
     String tunnel;
+
+    @Option(names = "--allow-public-without-auth",
+            description = "Start --tunnel even though server.api_key is not set: anyone with the URL can use the gateway.")
+    boolean allowPublicWithoutAuth;
 
     static boolean serving() {
         return serving;
@@ -46,23 +60,41 @@ final class StartCommand implements Callable<Integer> {
         } catch (ConfigException e) {
             return Errors.report(source, e);
         }
-        if (!"none".equals(cfg.server().tunnel())) {
-            System.err.println("ERROR: --tunnel " + cfg.server().tunnel() + " is not supported yet in this build; use --tunnel none.");
-            return Errors.BAD_CONFIG;
+        TunnelLauncher tunnels;
+        try {
+            tunnels = TunnelLauncher.of(cfg, allowPublicWithoutAuth, System.getenv());
+        } catch (ConfigException e) {
+            return Errors.report(source, e);
         }
-        Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(false));
+        PrometheusMeterRegistry registry = GatewayMetrics.newRegistry();
+        Vertx vertx;
+        try {
+            vertx = startVertx(cfg, registry);
+        } catch (Exception e) {
+            LOG.error("could not join the cluster: {}", e.getMessage());
+            return 1;
+        }
         Gateway gateway;
         try {
-            gateway = Gateway.start(vertx, cfg).await();
+            gateway = Gateway.start(vertx, cfg, Runtime.getRuntime().availableProcessors(), registry).await();
         } catch (Exception e) {
             LOG.error("could not start: {}", e.getMessage());
             vertx.close();
             return 1;
         }
+        Tunnel publicTunnel;
+        try {
+            publicTunnel = tunnels.start(vertx, gateway.port()).await();
+        } catch (Exception e) {
+            LOG.error("could not start the {} tunnel: {}", cfg.server().tunnel(), e.getMessage());
+            gateway.stop().eventually(vertx::close).await();
+            return 1;
+        }
         Gateway running = gateway;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("shutting down: draining in-flight requests for up to {} ms", cfg.server().drainTimeoutMs());
-            running.stop().eventually(vertx::close).await();
+            // The tunnel carries in-flight requests too, so it stops after the drain, not before.
+            running.stop().eventually(publicTunnel::stop).eventually(vertx::close).await();
             LOG.info("stopped");
         }, "shutdown"));
         if (source.file() == null && ZeroConfig.isEchoOnly(cfg)) {
@@ -75,6 +107,20 @@ final class StartCommand implements Callable<Integer> {
                 cfg.providers().size(), cfg.router().strategy());
         serving = true;
         return 0;
+    }
+
+    /** Vert.x with its metrics in the gateway's registry; clustered over Hazelcast when the config says so. */
+    private static Vertx startVertx(GatewayConfig cfg, PrometheusMeterRegistry registry) {
+        VertxOptions options = new VertxOptions()
+                .setPreferNativeTransport(false)
+                .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true));
+        MicrometerMetricsFactory metrics = new MicrometerMetricsFactory(registry);
+        if (!cfg.cluster().enabled()) {
+            return Vertx.builder().with(options).withMetrics(metrics).build();
+        }
+        LOG.info("joining cluster '{}' as {}:{} (members {})", cfg.cluster().name(), cfg.cluster().host(),
+                cfg.cluster().port(), cfg.cluster().members());
+        return ClusterNode.start(options, metrics, cfg.cluster()).await();
     }
 
     private GatewayConfig withFlags(GatewayConfig cfg) {
@@ -97,6 +143,7 @@ final class StartCommand implements Callable<Integer> {
             }
             s = s.withTunnel(tunnel);
         }
-        return cfg.withServer(s);
+        GatewayConfig withServer = cfg.withServer(s);
+        return cluster ? withServer.withCluster(cfg.cluster().withEnabled(true)) : withServer;
     }
 }

@@ -8,7 +8,9 @@ import java.util.Map;
  * The file's shape as Jackson binds it (snake_case keys, nothing validated yet). Fields whose JSON type varies
  * by design ({@code api_key}, {@code models}, {@code extra_body}) stay {@link JsonNode} for the validator.
  */
-record ConfigFile(Server server, Router router, List<Provider> providers, JsonNode extra) {
+record ConfigFile(Server server, Router router, List<Provider> providers, Cluster cluster, JsonNode extra) {
+
+    record Cluster(Boolean enabled, String name, String host, Integer port, List<String> members) {}
 
     record Server(
             String host,

@@ -40,10 +40,11 @@ final class ConfigValidator {
                 : file.router());
         List<ProviderConfig> providers = providers(file.providers());
         checkFallbacks(router, providers);
+        ClusterConfig cluster = cluster(file.cluster() == null ? new ConfigFile.Cluster(null, null, null, null, null) : file.cluster());
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new GatewayConfig(server, router, providers, file.extra());
+        return new GatewayConfig(server, router, providers, cluster, file.extra());
     }
 
     private ServerConfig server(ConfigFile.Server s) {
@@ -131,6 +132,26 @@ final class ConfigValidator {
                 modelLists(r.fallbacks(), "router.fallbacks"),
                 modelLists(r.contextWindowFallbacks(), "router.context_window_fallbacks"),
                 unknown.equals("route_any"));
+    }
+
+    private ClusterConfig cluster(ConfigFile.Cluster c) {
+        String host = c.host() == null ? "127.0.0.1" : c.host();
+        int port = c.port() == null ? 5701 : c.port();
+        if (port < 1 || port > 65535) {
+            problems.add("cluster.port: must be between 1 and 65535, got " + port);
+        }
+        List<String> members = c.members() == null ? List.of(host + ":" + port) : c.members();
+        for (int i = 0; i < members.size(); i++) {
+            String m = members.get(i);
+            if (m == null || !m.matches("[^\\s:]+:\\d{1,5}")) {
+                problems.add("cluster.members[" + i + "]: must be host:port, got '" + m + "'");
+            }
+        }
+        String name = c.name() == null ? "auto-gateway" : c.name();
+        if (name.isBlank()) {
+            problems.add("cluster.name: must not be empty");
+        }
+        return new ClusterConfig(Boolean.TRUE.equals(c.enabled()), name, host, port, List.copyOf(members));
     }
 
     private Map<String, List<String>> modelLists(Map<String, List<String>> raw, String path) {

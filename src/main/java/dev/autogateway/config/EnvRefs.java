@@ -5,17 +5,17 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Expands {@code ${NAME}} anywhere in a value, or a whole value of the form {@code env:NAME}. */
-final class EnvRefs {
+public final class EnvRefs {
     private static final Pattern REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
 
     private final Map<String, String> env;
 
-    EnvRefs(Map<String, String> env) {
+    public EnvRefs(Map<String, String> env) {
         this.env = env;
     }
 
     /** @throws IllegalArgumentException naming the variable that is not set */
-    String expand(String value) {
+    public String expand(String value) {
         if (value.startsWith("env:")) {
             return lookup(value.substring(4).trim());
         }

@@ -16,17 +16,31 @@ public final class Cooldowns {
         this.clockMillis = clockMillis;
     }
 
-    public void coolKey(Target t, long ms) {
-        extend(t.keyId(), ms);
+    /** @return the key's cool-down deadline in epoch milliseconds */
+    public long coolKey(Target t, long ms) {
+        return extendUntil(t.keyId(), clockMillis.getAsLong() + ms);
     }
 
-    public void coolTarget(Target t, long ms) {
-        extend(t.id(), ms);
+    /** @return the target's cool-down deadline in epoch milliseconds */
+    public long coolTarget(Target t, long ms) {
+        return extendUntil(t.id(), clockMillis.getAsLong() + ms);
     }
 
-    private void extend(String id, long ms) {
-        long deadline = clockMillis.getAsLong() + ms;
-        until.merge(id, deadline, Math::max);
+    /** Cools a target or key id down until an absolute deadline (also how other cluster members' news arrives). */
+    public long extendUntil(String id, long deadlineMillis) {
+        return until.merge(id, deadlineMillis, Math::max);
+    }
+
+    /** Every cool-down still running, by target or key id: its deadline in epoch milliseconds. */
+    public Map<String, Long> active() {
+        long now = clockMillis.getAsLong();
+        Map<String, Long> out = new java.util.HashMap<>();
+        until.forEach((id, deadline) -> {
+            if (deadline > now) {
+                out.put(id, deadline);
+            }
+        });
+        return out;
     }
 
     /** Milliseconds until the target may be used again; 0 when it may be used now. */

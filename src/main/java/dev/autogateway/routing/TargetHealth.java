@@ -29,6 +29,24 @@ public final class TargetHealth {
     private final Cooldowns cooldowns;
     private final Map<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> rateLimitStreak = new ConcurrentHashMap<>();
+    /** Set while applying another cluster member's news, so it is not echoed back. */
+    private static final ThreadLocal<Boolean> APPLYING_REMOTE = ThreadLocal.withInitial(() -> false);
+    private volatile Listener listener = Listener.NONE;
+
+    /** Hears what changes other requests, and other cluster members, should know: cool-downs and opened circuits. */
+    public interface Listener {
+        Listener NONE = new Listener() {
+            @Override
+            public void cooled(String id, long untilMillis) {}
+
+            @Override
+            public void circuitOpened(String targetId) {}
+        };
+
+        void cooled(String id, long untilMillis);
+
+        void circuitOpened(String targetId);
+    }
 
     public TargetHealth(Vertx vertx, RouterConfig config, Cooldowns cooldowns) {
         this.vertx = vertx;
@@ -50,18 +68,55 @@ public final class TargetHealth {
         return breakers.values().stream().filter(b -> b.state() != CircuitBreakerState.CLOSED).count();
     }
 
-    /** Runs one attempt through the target's breaker; fails with {@code OpenCircuitException} when it is open. */
-    <T> Future<T> guard(Target t, Supplier<Future<T>> attempt) {
-        return breaker(t).execute(attempt);
+    public void listen(Listener l) {
+        this.listener = l;
     }
 
-    private CircuitBreaker breaker(Target t) {
-        return breakers.computeIfAbsent(t.id(), id -> CircuitBreaker.create("target:" + id, vertx, new CircuitBreakerOptions()
+    /** Every cool-down still running, by target or key id, with its deadline in epoch milliseconds. */
+    public Map<String, Long> activeCooldowns() {
+        return cooldowns.active();
+    }
+
+    public java.util.List<String> openCircuitIds() {
+        return breakers.entrySet().stream().filter(e -> e.getValue().state() == CircuitBreakerState.OPEN)
+                .map(Map.Entry::getKey).toList();
+    }
+
+    /** Another cluster member cooled this target or key down. */
+    public void applyRemoteCooldown(String id, long untilMillis) {
+        cooldowns.extendUntil(id, untilMillis);
+    }
+
+    /** Another cluster member opened this target's circuit; it half-opens here after the local reset timeout. */
+    public void applyRemoteOpen(String targetId) {
+        APPLYING_REMOTE.set(true);
+        try {
+            CircuitBreaker b = breaker(targetId);
+            if (b.state() != CircuitBreakerState.OPEN) {
+                b.open();
+            }
+        } finally {
+            APPLYING_REMOTE.set(false);
+        }
+    }
+
+    /** Runs one attempt through the target's breaker; fails with {@code OpenCircuitException} when it is open. */
+    <T> Future<T> guard(Target t, Supplier<Future<T>> attempt) {
+        return breaker(t.id()).execute(attempt);
+    }
+
+    private CircuitBreaker breaker(String targetId) {
+        return breakers.computeIfAbsent(targetId, id -> CircuitBreaker.create("target:" + id, vertx, new CircuitBreakerOptions()
                         .setMaxFailures(config.circuitFailures())
                         .setResetTimeout(config.circuitResetMs())
                         .setFailuresRollingWindow(Math.max(60_000, config.circuitResetMs() * 4))
                         .setTimeout(-1))
-                .failurePolicy(ar -> ar.failed() && ar.cause() instanceof UpstreamFailure f && countsAgainstTarget(f.errorClass())));
+                .failurePolicy(ar -> ar.failed() && ar.cause() instanceof UpstreamFailure f && countsAgainstTarget(f.errorClass()))
+                .openHandler(v -> {
+                    if (!APPLYING_REMOTE.get()) {
+                        listener.circuitOpened(id);
+                    }
+                }));
     }
 
     /** Failures that say the target is unwell. A key's problems, a rate limit or the request's own fault do not. */
@@ -75,12 +130,13 @@ public final class TargetHealth {
     /** Applies what a failure says to every later request: bad keys rest, rate-limited targets rest. */
     void onFailure(Target t, UpstreamFailure f) {
         switch (f.errorClass()) {
-            case AUTH -> cooldowns.coolKey(t, config.authCooldownMs());
-            case QUOTA -> cooldowns.coolKey(t, config.quotaCooldownMs());
-            case RATE_LIMIT -> cooldowns.coolTarget(t, f.retryAfterMs() >= 0 ? f.retryAfterMs() : rateLimitBackoff(t));
+            case AUTH -> listener.cooled(t.keyId(), cooldowns.coolKey(t, config.authCooldownMs()));
+            case QUOTA -> listener.cooled(t.keyId(), cooldowns.coolKey(t, config.quotaCooldownMs()));
+            case RATE_LIMIT -> listener.cooled(t.id(),
+                    cooldowns.coolTarget(t, f.retryAfterMs() >= 0 ? f.retryAfterMs() : rateLimitBackoff(t)));
             case OVERLOADED -> {
                 if (f.retryAfterMs() > 0) {
-                    cooldowns.coolTarget(t, f.retryAfterMs());
+                    listener.cooled(t.id(), cooldowns.coolTarget(t, f.retryAfterMs()));
                 }
             }
             default -> { }

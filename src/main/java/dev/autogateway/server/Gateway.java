@@ -1,5 +1,6 @@
 package dev.autogateway.server;
 
+import dev.autogateway.cluster.HealthSync;
 import dev.autogateway.config.GatewayConfig;
 import dev.autogateway.metrics.GatewayMetrics;
 import dev.autogateway.provider.LocalCodec;
@@ -9,9 +10,9 @@ import dev.autogateway.routing.Cooldowns;
 import dev.autogateway.routing.FailoverRouter;
 import dev.autogateway.routing.Strategy;
 import dev.autogateway.routing.TargetHealth;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,23 +23,27 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * A running gateway in a Vertx instance: the provider verticles first, then the HTTP verticles, so the server
- * never accepts a request that no provider could take.
+ * A running gateway in a Vertx instance: the provider verticles first, then the HTTP verticles, so the server never
+ * accepts a request that no provider could take. In a clustered Vertx it also shares routing health with its peers.
  */
 public final class Gateway {
     private final Vertx vertx;
-    private final List<String> deployments;
+    private final GatewayConfig config;
+    private final TargetHealth health;
+    private final GatewayMetrics metrics;
+    private final Lifecycle lifecycle = new Lifecycle();
+    private final List<String> deployments = new ArrayList<>();
     private final int port;
+    private HealthSync sync;
+    private boolean listening;
 
-    private final Lifecycle lifecycle;
-    private final String socketPath;
-
-    private Gateway(Vertx vertx, List<String> deployments, int port, Lifecycle lifecycle, String socketPath) {
+    private Gateway(Vertx vertx, GatewayConfig config, PrometheusMeterRegistry registry) {
         this.vertx = vertx;
-        this.deployments = deployments;
-        this.port = port;
-        this.lifecycle = lifecycle;
-        this.socketPath = socketPath;
+        this.config = config;
+        this.metrics = new GatewayMetrics(registry);
+        this.health = new TargetHealth(vertx, config.router(), new Cooldowns(System::currentTimeMillis));
+        String socket = config.server().socketPath();
+        this.port = socket != null ? -1 : config.server().port() == 0 ? freePort(config.server().host()) : config.server().port();
     }
 
     public static Future<Gateway> start(Vertx vertx, GatewayConfig config) {
@@ -52,28 +57,38 @@ public final class Gateway {
     /** {@code registry} may be the one Vert.x reports into, so /metrics shows both. */
     public static Future<Gateway> start(Vertx vertx, GatewayConfig config, int instances, PrometheusMeterRegistry registry) {
         LocalCodec.registerAll(vertx);
-        GatewayMetrics metrics = new GatewayMetrics(registry);
-        TargetHealth health = new TargetHealth(vertx, config.router(), new Cooldowns(System::currentTimeMillis));
+        Gateway gw = new Gateway(vertx, config, registry);
+        return gw.deploy(instances).map(gw).recover(e -> gw.stop().transform(v -> Future.failedFuture(e)));
+    }
+
+    private Future<Void> deploy(int instances) {
         metrics.gauge("gateway_open_circuits", "Targets whose circuit is open or half-open", health::openCircuits);
         FailoverRouter router = new FailoverRouter(vertx, config.router(), new Catalog(config.providers()),
                 Strategy.named(config.router().strategy()), health, metrics);
-        List<String> ids = new ArrayList<>();
-        Lifecycle lifecycle = new Lifecycle();
         String socket = config.server().socketPath();
-        int port = socket != null ? -1 : config.server().port() == 0 ? freePort(config.server().host()) : config.server().port();
-        return ProviderDeployer.deployAll(vertx, config.providers(), instances)
-                .compose(providerIds -> {
-                    ids.addAll(providerIds);
+        return joinCluster()
+                .compose(v -> ProviderDeployer.deployAll(vertx, config.providers(), instances))
+                .compose(ids -> {
+                    deployments.addAll(ids);
                     return socket == null ? Future.succeededFuture() : UnixSocket.prepare(vertx, socket);
                 })
                 .compose(v -> vertx.deployVerticle(() -> new MainVerticle(config, router, lifecycle, metrics, port),
                         new DeploymentOptions().setInstances(instances)))
                 .compose(id -> {
-                    ids.add(id);
+                    deployments.add(id);
+                    listening = true;
                     return socket == null ? Future.succeededFuture() : UnixSocket.setMode(vertx, socket, config.server().socketMode());
-                })
-                .map(v -> new Gateway(vertx, ids, port, lifecycle, socket))
-                .onFailure(e -> ids.forEach(vertx::undeploy));
+                });
+    }
+
+    private Future<Void> joinCluster() {
+        if (!vertx.isClustered()) {
+            return Future.succeededFuture();
+        }
+        return HealthSync.start(vertx, health).map(s -> {
+            sync = s;
+            return null;
+        });
     }
 
     /**
@@ -88,13 +103,14 @@ public final class Gateway {
         }
     }
 
+    /** The TCP port the gateway listens on, or -1 on a UNIX socket. */
     public int port() {
         return port;
     }
 
     /** The UNIX socket the gateway listens on, or null when it listens on TCP. */
     public String socketPath() {
-        return socketPath;
+        return config.server().socketPath();
     }
 
     /**
@@ -109,6 +125,10 @@ public final class Gateway {
         for (String id : newestFirst) {
             chain = chain.eventually(() -> vertx.undeploy(id));
         }
-        return socketPath == null ? chain : chain.eventually(() -> vertx.fileSystem().delete(socketPath).otherwiseEmpty());
+        if (sync != null) {
+            chain = chain.eventually(sync::stop);
+        }
+        String socket = socketPath();
+        return socket == null || !listening ? chain : chain.eventually(() -> vertx.fileSystem().delete(socket).otherwiseEmpty());
     }
 }

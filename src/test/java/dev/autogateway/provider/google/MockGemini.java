@@ -48,6 +48,8 @@ final class MockGemini {
     final AtomicInteger openConnections = new AtomicInteger();
     final AtomicInteger inFlight = new AtomicInteger();
     final AtomicInteger maxInFlight = new AtomicInteger();
+    /** Answers whose connection closed before the mock had finished them: the gateway stopped the call. */
+    final AtomicInteger abandoned = new AtomicInteger();
     private HttpServer server;
 
     private MockGemini(Vertx vertx) {
@@ -127,6 +129,7 @@ final class MockGemini {
             req.response().closeHandler(v -> {
                 if (!req.response().ended()) {
                     inFlight.decrementAndGet();
+                    abandoned.incrementAndGet();
                 }
             });
             next(model).respond(vertx, req, call);

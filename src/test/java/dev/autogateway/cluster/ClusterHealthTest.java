@@ -1,0 +1,134 @@
+package dev.autogateway.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.autogateway.config.ClusterConfig;
+import dev.autogateway.config.ConfigLoader;
+import dev.autogateway.config.GatewayConfig;
+import dev.autogateway.server.Gateway;
+import dev.autogateway.testing.MockOpenAi;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Three gateway instances, each in its own clustered Vertx on 127.0.0.1, sharing routing health. */
+@ExtendWith(VertxExtension.class)
+class ClusterHealthTest {
+    private static final List<String> MEMBERS = List.of("127.0.0.1:15701", "127.0.0.1:15702", "127.0.0.1:15703");
+
+    private final List<Vertx> nodes = new ArrayList<>();
+    private MockOpenAi primary;
+    private MockOpenAi secondary;
+
+    @AfterEach
+    void stop() {
+        for (Vertx v : nodes) {
+            v.close().await();
+        }
+        primary.close().await();
+        secondary.close().await();
+    }
+
+    private record Node(Vertx vertx, Gateway gateway, HttpClient http) {
+        String provider(JsonObject request) {
+            HttpClientResponse r = http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
+                            .setPort(gateway.port()).setURI("/v1/chat/completions"))
+                    .compose(req -> req.send(request.toBuffer()))
+                    .compose(resp -> resp.body().map(resp)).await();
+            assertThat(r.statusCode()).isEqualTo(200);
+            return r.getHeader("x-gateway-provider");
+        }
+    }
+
+    private Node node(int index) {
+        GatewayConfig config = ConfigLoader.parse(new JsonObject()
+                .put("server", new JsonObject().put("port", 0))
+                .put("router", new JsonObject().put("retries", 0).put("circuit_failures", 2).put("circuit_reset", 60))
+                .put("providers", new JsonArray()
+                        .add(provider("p0", primary.baseUrl()))
+                        .add(provider("p1", secondary.baseUrl())))
+                .encode(), Map.of());
+        ClusterConfig cluster = new ClusterConfig(true, "gw-test", "127.0.0.1", 15701 + index, MEMBERS);
+        Vertx vertx = ClusterNode.start(new VertxOptions(), null, cluster).await();
+        nodes.add(vertx);
+        Gateway gw = Gateway.start(vertx, config.withCluster(cluster), 1).await();
+        return new Node(vertx, gw, vertx.createHttpClient());
+    }
+
+    private static JsonObject provider(String name, String baseUrl) {
+        return new JsonObject().put("name", name).put("type", "openai_compatible").put("base_url", baseUrl)
+                .put("api_key", "sk-" + name).put("models", new JsonArray().add("m"));
+    }
+
+    private static JsonObject ask() {
+        return new JsonObject().put("model", "m").put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "hi")));
+    }
+
+    /** Polls up to about a second: the news crosses the cluster asynchronously. */
+    private static void eventually(Runnable assertion) throws InterruptedException {
+        long deadline = System.nanoTime() + 1_000_000_000L;
+        while (true) {
+            try {
+                assertion.run();
+                return;
+            } catch (AssertionError e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    @Test
+    void should_share_cool_downs_and_open_circuits_across_instances_including_late_joiners() throws Exception {
+        primary = MockOpenAi.start(Vertx.vertx());
+        secondary = MockOpenAi.start(Vertx.vertx());
+        Node a = node(0);
+        Node b = node(1);
+
+        // A rate limit seen by A cools the primary down on B within a second.
+        primary.on("m", MockOpenAi.status(429, MockOpenAi.error("slow down", "requests", "rate_limit_exceeded"), "Retry-After", "30"));
+        assertThat(a.provider(ask())).isEqualTo("p1");
+        eventually(() -> assertThat(b.provider(ask())).isEqualTo("p1"));
+        assertThat(primary.requests()).as("B never sent the primary a request inside its Retry-After").hasSize(1);
+
+        // An instance that joins late receives the current state before it serves.
+        Node c = node(2);
+        assertThat(c.provider(ask())).isEqualTo("p1");
+        assertThat(primary.requests()).hasSize(1);
+
+        // An instance leaving does not disturb the others.
+        a.vertx().close().await();
+        nodes.remove(a.vertx());
+        assertThat(b.provider(ask())).isEqualTo("p1");
+        assertThat(c.provider(ask())).isEqualTo("p1");
+    }
+
+    @Test
+    void should_open_a_failing_targets_circuit_on_every_instance() throws Exception {
+        primary = MockOpenAi.start(Vertx.vertx());
+        secondary = MockOpenAi.start(Vertx.vertx());
+        Node a = node(0);
+        Node b = node(1);
+        primary.on("m", MockOpenAi.status(500, MockOpenAi.error("down", "server_error", null)));
+        assertThat(a.provider(ask())).isEqualTo("p1");
+        assertThat(a.provider(ask())).isEqualTo("p1");
+        int seenByPrimary = primary.requests().size();
+        assertThat(seenByPrimary).isEqualTo(2);
+        eventually(() -> assertThat(b.provider(ask())).isEqualTo("p1"));
+        assertThat(primary.requests()).as("B skips the target whose circuit A opened").hasSize(seenByPrimary);
+    }
+}
