@@ -338,8 +338,7 @@ merge_rounds() { # out_kv in_kv...
             return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
         }
         { k = $1; v = substr($0, length(k) + 2)
-          if (!(k in seen)) { seen[k] = 1; order[++nk] = k }
-          vals[k] = (k in vals) ? vals[k] " " v : v }
+          if (!(k in seen)) { seen[k] = 1; order[++nk] = k; vals[k] = v } else vals[k] = vals[k] " " v }
         END {
           for (i = 1; i <= nk; i++) {
             k = order[i]; n = split(vals[k], a, " ")
@@ -560,7 +559,16 @@ for t in $TARGETS; do OTHER_CPU_MAX=$(awk -v a="$OTHER_CPU_MAX" -v b="$(other_cp
 TABLE=$(printf '| Metric | direct | nginx | gateway |\n|---|---:|---:|---:|\n'; printf '%s\n' "${rows[@]}")
 
 # The targets from the issue, judged on this run's numbers.
-verdict() { case $1 in 1) echo PASS ;; 0) echo FAIL ;; *) echo "n/a" ;; esac; }
+NOISE_NOTE=""
+if awk -v m="$OTHER_CPU_MAX" -v q="$QUIET_MAX_PCT" 'BEGIN{exit !(m>q)}' || ((BUSY_BEFORE > QUIET_MAX_PCT)); then
+    NOISE_NOTE="WARNING: other processes were using CPU during this run (${BUSY_BEFORE}% of a core before it, up to ${OTHER_CPU_MAX}% during a measured run); the figures are not trustworthy. Re-run on a quiet machine."
+fi
+verdict() {
+    local v
+    case $1 in 1) v=PASS ;; 0) v=FAIL ;; *) v="n/a" ;; esac
+    [[ -n $NOISE_NOTE && $v != n/a ]] && v="$v (disturbed run)"
+    echo "$v"
+}
 TARGET_RATE=2000
 gw_added=$(added gateway $TARGET_RATE lat_p99_ms)
 gmax=$(f gateway-max rps)
@@ -580,15 +588,11 @@ TARGETS_MD=$(
 EOF
 )
 
-NOISE_NOTE=""
-if awk -v m="$OTHER_CPU_MAX" -v q="$QUIET_MAX_PCT" 'BEGIN{exit !(m>q)}' || ((BUSY_BEFORE > QUIET_MAX_PCT)); then
-    NOISE_NOTE="WARNING: other processes were using CPU during this run (${BUSY_BEFORE}% of a core before it, up to ${OTHER_CPU_MAX}% during a measured run); the figures are not trustworthy. Re-run on a quiet machine."
-    log "$NOISE_NOTE"
-fi
+[[ -n $NOISE_NOTE ]] && log "$NOISE_NOTE"
 
 CPU_MODEL=$(awk -F': ' '/^model name/{print $2; exit}' /proc/cpuinfo)
 MACHINE="$(nproc) cores ($CPU_MODEL), $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr), $(. /etc/os-release && echo "$PRETTY_NAME")"
-VERSIONS="nginx $(nginx -v 2>&1 | sed 's#.*/##'), wrk $(wrk -v 2>&1 | awk 'NR==1{print $2}'), $(java -version 2>&1 | head -n1 | tr -d '"')"
+VERSIONS="nginx $(nginx -v 2>&1 | sed 's#.*/##'), wrk $(wrk -v 2>&1 | awk 'NR==1{print $2}'), $(java -version 2>&1 | awk 'NR==1' | tr -d '"')"
 SETTINGS="access logs $ACCESS_LOG; max throughput: wrk -t1 -c$MAX_CONNECTIONS for ${MAX_SECONDS}s; fixed rates $RATES req/s: $ROUNDS interleaved rounds of ${RATE_SECONDS}s (+${RATE_WARMUP_SECONDS}s unrecorded), median of rounds, $RATE_CONNECTIONS connections, open loop, latency from intended send time; streaming: $STREAM_RATE req/s for ${STREAM_SECONDS}s, mock SSE gap ${STREAM_GAP_MS} ms; warm-up: ${WARMUP_SECONDS}s (direct, nginx), ${GATEWAY_WARMUP_SECONDS}s (gateway) of wrk at $MAX_CONNECTIONS connections; pinning: load generator + mock on CPU $LOAD_CPU, proxy on CPU $PROXY_CPU"
 
 printf '\n%s\n\n%s\n\n' "$TABLE" "$TARGETS_MD"
@@ -644,12 +648,12 @@ if [[ $PROFILE == 1 && -f $RUN_DIR/gateway.jfr ]]; then
     java_samples=$(grep -c '^jdk.ExecutionSample' "$RUN_DIR/gateway-samples.txt" || true)
     awk '/stackTrace = \[/{getline; sub(/^[ \t]+/,""); sub(/[ \t]+line:.*/,""); top[$0]++; n++}
          END{for (f in top) printf "%6.2f%%  %s\n", top[f]*100/n, f}' "$RUN_DIR/gateway-samples.txt" |
-        sort -rn | head -n 25 >"$RUN_DIR/profile-self.txt"
+        sort -rn | awk "NR <= 25" >"$RUN_DIR/profile-self.txt"
     awk '/stackTrace = \[/{inst=1; found=0; next}
          inst && /^[ \t]*\]/{if(!found) own["(no auto-gateway frame)"]++; n++; inst=0; next}
          inst && !found && /dev\.autogateway\./{f=$0; sub(/^[ \t]+/,"",f); sub(/[ \t]+line:.*/,"",f); own[f]++; found=1}
          END{for (f in own) printf "%6.2f%%  %s\n", own[f]*100/n, f}' "$RUN_DIR/gateway-samples.txt" |
-        sort -rn | head -n 15 >"$RUN_DIR/profile-app.txt"
+        sort -rn | awk "NR <= 15" >"$RUN_DIR/profile-app.txt"
     printf '\nGateway JFR: %s samples in Java code, %s in native methods (socket I/O, epoll)\n' "$java_samples" "$native"
     printf 'Hot methods (self, %% of Java samples):\n'
     cat "$RUN_DIR/profile-self.txt"

@@ -5,7 +5,10 @@ import dev.autogateway.config.GatewayConfig;
 import dev.autogateway.config.ZeroConfig;
 import dev.autogateway.network.tunnel.Tunnel;
 import dev.autogateway.network.tunnel.TunnelLauncher;
+import dev.autogateway.server.ConfigReloader;
 import dev.autogateway.server.Gateway;
+import java.nio.file.Path;
+import sun.misc.Signal;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
@@ -90,6 +93,9 @@ final class StartCommand implements Callable<Integer> {
             gateway.stop().eventually(vertx::close).await();
             return 1;
         }
+        if (source.file() != null) {
+            watchConfig(vertx, gateway, source.file(), cfg.server().reloadIntervalMs());
+        }
         Gateway running = gateway;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("shutting down: draining in-flight requests for up to {} ms", cfg.server().drainTimeoutMs());
@@ -107,6 +113,16 @@ final class StartCommand implements Callable<Integer> {
                 cfg.providers().size(), cfg.router().strategy());
         serving = true;
         return 0;
+    }
+
+    /** Hot reload: the file is watched (unless its reload_interval is 0) and SIGHUP re-reads it at once. */
+    private static void watchConfig(Vertx vertx, Gateway gateway, Path file, long intervalMs) {
+        ConfigReloader reloader = ConfigReloader.watch(vertx, gateway, file, System.getenv(), intervalMs).await();
+        try {
+            Signal.handle(new Signal("HUP"), s -> reloader.reloadNow());
+        } catch (IllegalArgumentException unsupported) {
+            LOG.debug("SIGHUP is not available on this platform; config reload relies on the file watch");
+        }
     }
 
     /** Vert.x with its metrics in the gateway's registry; clustered over Hazelcast when the config says so. */

@@ -20,7 +20,8 @@ record ConfigFile(Server server, Router router, List<Provider> providers, Cluste
             String tunnel,
             JsonNode apiKey,
             Long maxBodyBytes,
-            Double drainTimeout) {}
+            Double drainTimeout,
+            Double reloadInterval) {}
 
     record Router(
             String strategy,
@@ -38,7 +39,14 @@ record ConfigFile(Server server, Router router, List<Provider> providers, Cluste
             Boolean streamRecovery,
             Map<String, List<String>> fallbacks,
             Map<String, List<String>> contextWindowFallbacks,
-            String unknownModels) {}
+            String unknownModels,
+            Boolean sticky,
+            List<String> preferModels,
+            List<String> avoidModels,
+            String persistencePath,
+            Double banditExploration,
+            Double probeInterval,
+            JsonNode backoff) {}
 
     record Provider(
             String name,

@@ -15,7 +15,8 @@ import java.util.Set;
 
 /** Turns the bound file into a {@link GatewayConfig}, collecting every problem with its exact path. */
 final class ConfigValidator {
-    static final Set<String> STRATEGIES = Set.of("sequential");
+    static final List<String> STRATEGIES = List.of("sequential", "adaptive", "bandit");
+    static final String DEFAULT_PERSISTENCE_PATH = "~/.auto-gateway/adaptive-state.json";
     static final Set<String> TUNNELS = Set.of("none", "ngrok", "cloudflared");
     static final List<String> MODEL_KEYS = List.of("features", "fallbacks", "context_window", "max_output_tokens");
     static final String DEFAULT_OPENAI_BASE_URL = "https://api.openai.com/v1";
@@ -34,9 +35,10 @@ final class ConfigValidator {
 
     GatewayConfig validate(ConfigFile file) {
         ServerConfig server = server(file.server() == null
-                ? new ConfigFile.Server(null, null, null, null, null, null, null, null) : file.server());
+                ? new ConfigFile.Server(null, null, null, null, null, null, null, null, null) : file.server());
         RouterConfig router = router(file.router() == null
-                ? new ConfigFile.Router(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null)
+                ? new ConfigFile.Router(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                        null, null, null, null, null, null, null)
                 : file.router());
         List<ProviderConfig> providers = providers(file.providers());
         checkFallbacks(router, providers);
@@ -85,7 +87,7 @@ final class ConfigValidator {
             problems.add("server.socket_path: must not be empty");
         }
         return new ServerConfig(host, port, s.socketPath(), s.socketMode(), tunnel, List.copyOf(keys), maxBody,
-                seconds(s.drainTimeout(), 30, "server.drain_timeout"));
+                seconds(s.drainTimeout(), 30, "server.drain_timeout"), reloadInterval(s.reloadInterval()));
     }
 
     private void addExpanded(List<String> keys, String raw, String path) {
@@ -115,6 +117,8 @@ final class ConfigValidator {
         if (!unknown.equals("error") && !unknown.equals("route_any")) {
             problems.add("router.unknown_models: must be 'error' or 'route_any', got '" + unknown + "'");
         }
+        long authCooldown = seconds(r.authCooldown(), 60, "router.auth_cooldown");
+        long quotaCooldown = seconds(r.quotaCooldown(), 600, "router.quota_cooldown");
         return new RouterConfig(
                 strategy,
                 retries,
@@ -124,14 +128,124 @@ final class ConfigValidator {
                 seconds(r.idleTimeout(), 10, "router.idle_timeout"),
                 seconds(r.attemptTimeout(), 30, "router.attempt_timeout"),
                 seconds(r.retryAfterCap(), 10, "router.retry_after_cap"),
-                seconds(r.authCooldown(), 60, "router.auth_cooldown"),
-                seconds(r.quotaCooldown(), 600, "router.quota_cooldown"),
+                authCooldown,
+                quotaCooldown,
                 circuitFailures,
                 seconds(r.circuitReset(), 15, "router.circuit_reset"),
                 r.streamRecovery() == null || r.streamRecovery(),
                 modelLists(r.fallbacks(), "router.fallbacks"),
                 modelLists(r.contextWindowFallbacks(), "router.context_window_fallbacks"),
-                unknown.equals("route_any"));
+                unknown.equals("route_any"),
+                r.sticky() == null || r.sticky(),
+                names(r.preferModels(), "router.prefer_models"),
+                names(r.avoidModels(), "router.avoid_models"),
+                persistencePath(r.persistencePath(), strategy),
+                banditExploration(r.banditExploration()),
+                seconds(r.probeInterval(), 30, "router.probe_interval"),
+                backoff(r, strategy, authCooldown, quotaCooldown));
+    }
+
+    private List<String> names(List<String> raw, String path) {
+        if (raw == null) {
+            return List.of();
+        }
+        for (int i = 0; i < raw.size(); i++) {
+            if (raw.get(i) == null || raw.get(i).isBlank()) {
+                problems.add(path + "[" + i + "]: must be a model name");
+            }
+        }
+        return raw.stream().filter(n -> n != null && !n.isBlank()).toList();
+    }
+
+    /**
+     * The learning strategies keep their state across restarts by default; {@code sequential} has none worth keeping
+     * unless a path is given. An empty path turns saving off.
+     */
+    private static String persistencePath(String raw, String strategy) {
+        String path = raw != null ? raw.trim() : strategy.equals("sequential") ? "" : DEFAULT_PERSISTENCE_PATH;
+        if (path.isEmpty()) {
+            return null;
+        }
+        return path.equals("~") || path.startsWith("~/") ? System.getProperty("user.home") + path.substring(1) : path;
+    }
+
+    private double banditExploration(Double raw) {
+        double c = raw == null ? 1.5 : raw;
+        if (!(c >= 0) || c > 100) {
+            problems.add("router.bandit_exploration: must be between 0 and 100, got " + c);
+            return 1.5;
+        }
+        return c;
+    }
+
+    /**
+     * {@code router.backoff}: per failure class, {@code {"initial": s, "max": s, "multiplier": x}}, each field
+     * optional; {@code "initial": 0} turns the class's backoff off. Defaults: the original's delays for the learning
+     * strategies; for {@code sequential}, rests for rate limits and bad keys only ({@code auth_cooldown} and
+     * {@code quota_cooldown}, which, when given, also fix the auth and quota rests of the learning strategies).
+     */
+    private Map<String, Backoff> backoff(ConfigFile.Router r, String strategy, long authCooldown, long quotaCooldown) {
+        boolean sequential = strategy.equals("sequential");
+        Map<String, Backoff> out = new LinkedHashMap<>(sequential
+                ? Backoff.failover(authCooldown, quotaCooldown) : Backoff.original());
+        if (!sequential && r.authCooldown() != null) {
+            out.put("auth", Backoff.fixed(authCooldown));
+        }
+        if (!sequential && r.quotaCooldown() != null) {
+            out.put("quota", Backoff.fixed(quotaCooldown));
+        }
+        JsonNode node = r.backoff();
+        if (node == null || node.isNull()) {
+            return Map.copyOf(out);
+        }
+        if (!node.isObject()) {
+            problems.add("router.backoff: must be an object of failure class to {initial, max, multiplier}");
+            return Map.copyOf(out);
+        }
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
+            String cls = e.getKey();
+            String path = "router.backoff." + cls;
+            if (cls.startsWith("_")) {
+                continue;
+            }
+            if (!Backoff.CLASSES.contains(cls)) {
+                problems.add(path + ": unknown failure class (known: " + String.join(", ", Backoff.CLASSES) + ")");
+                continue;
+            }
+            if (!e.getValue().isObject()) {
+                problems.add(path + ": must be an object {initial, max, multiplier}");
+                continue;
+            }
+            Backoff base = out.get(cls);
+            long initial = base.initialMs();
+            long max = base.maxMs();
+            double multiplier = base.multiplier();
+            for (Map.Entry<String, JsonNode> f : e.getValue().properties()) {
+                JsonNode v = f.getValue();
+                String fpath = path + "." + f.getKey();
+                if (!v.isNumber() || v.asDouble() < 0 || v.asDouble() > 86_400) {
+                    problems.add(fpath + ": must be a number between 0 and 86400");
+                    continue;
+                }
+                switch (f.getKey()) {
+                    case "initial" -> initial = Math.round(v.asDouble() * 1000);
+                    case "max" -> max = Math.round(v.asDouble() * 1000);
+                    case "multiplier" -> {
+                        if (v.asDouble() < 1 || v.asDouble() > 10) {
+                            problems.add(fpath + ": must be between 1 and 10");
+                        } else {
+                            multiplier = v.asDouble();
+                        }
+                    }
+                    default -> problems.add(fpath + ": unknown key (known keys: initial, max, multiplier)");
+                }
+            }
+            if (initial > 0 && max < initial) {
+                problems.add(path + ".max: must not be less than initial");
+            }
+            out.put(cls, new Backoff(initial, Math.max(initial, max), multiplier, base.jitter()));
+        }
+        return Map.copyOf(out);
     }
 
     private ClusterConfig cluster(ConfigFile.Cluster c) {
@@ -196,6 +310,11 @@ final class ConfigValidator {
         if (!served) {
             problems.add(path + ": model '" + model + "' is not served by any provider");
         }
+    }
+
+    /** 0 turns the file watch off (SIGHUP still reloads). */
+    private long reloadInterval(Double seconds) {
+        return seconds != null && seconds == 0 ? 0 : seconds(seconds, 2, "server.reload_interval");
     }
 
     private long seconds(Double value, double dflt, String path) {

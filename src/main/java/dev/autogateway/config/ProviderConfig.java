@@ -22,10 +22,6 @@ public record ProviderConfig(
         String apiVersion,
         int workers) {
 
-    public String address() {
-        return "gw.provider." + name;
-    }
-
     /** The seed's alias semantics: strict pins the aliased key (or skips the provider); loose puts it first. */
     public List<ApiKey> keysFor(String alias, boolean strict) {
         if (alias == null) {

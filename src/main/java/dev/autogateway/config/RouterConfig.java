@@ -21,6 +21,16 @@ import java.util.Map;
  * @param streamRecovery whether a stream that dies mid-answer is completed from another target
  * @param fallbacks models to try, in order, when every target of a model has failed
  * @param contextWindowFallbacks larger-context models to try when a model says the request is too long for it
+ * @param sticky whether a conversation keeps going to the target that served it while that target stays healthy
+ *     ({@code adaptive} and {@code bandit}; {@code sequential} always starts from the same target anyway)
+ * @param preferModels models {@code adaptive} favours when they are healthy (their weight doubled)
+ * @param avoidModels models {@code adaptive} uses only when better ones are not healthy (weight x0.3, the original's
+ *     penalty for its hard-coded list of small models)
+ * @param persistencePath where the learning strategies' state is saved, or null to keep it in memory
+ * @param banditExploration UCB1's exploration constant C
+ * @param probeIntervalMs after how long without an attempt {@code adaptive} tries a target again, so one that
+ *     recovered or was never tried gets its chance
+ * @param backoff by failure class ({@link Backoff#CLASSES}): how long a failing target or key rests
  */
 public record RouterConfig(
         String strategy,
@@ -38,4 +48,11 @@ public record RouterConfig(
         boolean streamRecovery,
         Map<String, List<String>> fallbacks,
         Map<String, List<String>> contextWindowFallbacks,
-        boolean routeUnknownModels) {}
+        boolean routeUnknownModels,
+        boolean sticky,
+        List<String> preferModels,
+        List<String> avoidModels,
+        String persistencePath,
+        double banditExploration,
+        long probeIntervalMs,
+        Map<String, Backoff> backoff) {}

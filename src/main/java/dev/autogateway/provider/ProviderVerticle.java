@@ -19,7 +19,9 @@ public abstract class ProviderVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        return vertx.eventBus().<ProviderRequest>localConsumer(provider.address(), this::handle).completion();
+        // The address carries the config generation, so a reloaded provider never takes an older one's traffic.
+        String address = config().getString(ProviderDeployer.ADDRESS, ProviderDeployer.address(0, provider.name()));
+        return vertx.eventBus().<ProviderRequest>localConsumer(address, this::handle).completion();
     }
 
     private void handle(Message<ProviderRequest> message) {

@@ -6,6 +6,7 @@ import dev.autogateway.openai.ChatRequest;
 import dev.autogateway.provider.ErrorClass;
 import dev.autogateway.provider.Limits;
 import dev.autogateway.provider.ProviderClient;
+import dev.autogateway.provider.ProviderDeployer;
 import dev.autogateway.provider.ProviderRequest;
 import dev.autogateway.provider.UpstreamFailure;
 import dev.autogateway.metrics.GatewayMetrics;
@@ -33,9 +34,11 @@ public final class FailoverRouter {
     private final ProviderClient client;
     private final RetryPolicy policy;
     private final GatewayMetrics metrics;
+    private final int generation;
 
+    /** @param generation the config generation whose provider verticles this router calls (see hot reload) */
     public FailoverRouter(Vertx vertx, RouterConfig config, Catalog catalog, Strategy strategy, TargetHealth health,
-            GatewayMetrics metrics) {
+            GatewayMetrics metrics, int generation) {
         this.vertx = vertx;
         this.config = config;
         this.catalog = catalog;
@@ -44,10 +47,19 @@ public final class FailoverRouter {
         this.client = new ProviderClient(vertx);
         this.policy = new RetryPolicy(config.retries());
         this.metrics = metrics;
+        this.generation = generation;
+    }
+
+    String address(Target t) {
+        return ProviderDeployer.address(generation, t.provider().name());
     }
 
     public RouterConfig config() {
         return config;
+    }
+
+    public Strategy strategy() {
+        return strategy;
     }
 
     Vertx vertx() {
@@ -118,7 +130,7 @@ public final class FailoverRouter {
     public Future<Routed<JsonObject>> complete(RouteRequest route, List<Target> plan, ChatRequest chat, String requestId,
             Limits limits, Attempts attempts) {
         return new Dispatch<>(this, route, plan, limits, attempts,
-                t -> client.complete(t.provider().address(), request(t, chat, requestId, limits, null)), false)
+                t -> client.complete(address(t), request(t, chat, requestId, limits, null)), false)
                 .run()
                 .onSuccess(r -> recordSuccess(r.target(), AttemptOutcome.success(r.latencyMs(), r.latencyMs())));
     }

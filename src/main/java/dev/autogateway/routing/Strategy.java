@@ -1,5 +1,6 @@
 package dev.autogateway.routing;
 
+import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /**
@@ -13,6 +14,11 @@ public interface Strategy {
 
     /** Reports one attempt's outcome; a stream reports success when it finishes, not when it starts. */
     void record(Target target, AttemptOutcome outcome);
+
+    /** What the strategy knows about a target, for {@code GET /admin/targets}; empty when it keeps nothing. */
+    default JsonObject describe(Target target) {
+        return new JsonObject();
+    }
 
     static Strategy named(String name) {
         return switch (name) {

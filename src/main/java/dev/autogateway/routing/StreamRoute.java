@@ -66,7 +66,7 @@ public final class StreamRoute {
     }
 
     private Future<UpstreamStream> open(Target t, ChatRequest request) {
-        return client.stream(t.provider().address(),
+        return client.stream(router.address(t),
                 address -> FailoverRouter.request(t, request, requestId, limits, address), attempts::onCancel);
     }
 }

@@ -1,10 +1,9 @@
 package dev.autogateway.routing;
 
+import dev.autogateway.config.Backoff;
 import dev.autogateway.config.RouterConfig;
 import dev.autogateway.provider.ErrorClass;
 import dev.autogateway.provider.UpstreamFailure;
-import io.vertx.circuitbreaker.CircuitBreaker;
-import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -13,22 +12,20 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
 
 /**
- * What every request knows about every target's health: cool-downs (Retry-After, rate-limit backoff, bad keys) and
- * a circuit breaker per target, so a dead target costs one probe per reset period instead of an attempt per request.
+ * What every request knows about every target's health: cool-downs (Retry-After, the per-class backoff of
+ * {@code router.backoff}, bad keys) and a circuit breaker per target ({@link CircuitGate}), so a dead target costs
+ * one probe per reset period instead of an attempt per request. These are every strategy's gates.
  */
 public final class TargetHealth {
-    /** Without Retry-After, a rate-limited target rests 0.5-1 s, then 1-2 s, ... so no target sees more than two
-     * attempts within 1.5 s. */
-    private static final long RATE_LIMIT_BACKOFF_MS = 1_000;
-    private static final long RATE_LIMIT_BACKOFF_MAX_MS = 30_000;
-
-    private final Vertx vertx;
-    private final RouterConfig config;
+    private volatile RouterConfig config;
     private final Cooldowns cooldowns;
-    private final Map<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
-    private final Map<String, AtomicInteger> rateLimitStreak = new ConcurrentHashMap<>();
+    private final CircuitGate circuits;
+    private final Supplier<RandomGenerator> random;
+    /** Failures in a row per (target or key, backoff class), which set the next rest; cleared by a success. */
+    private final Map<String, AtomicInteger> streaks = new ConcurrentHashMap<>();
     /** Set while applying another cluster member's news, so it is not echoed back. */
     private static final ThreadLocal<Boolean> APPLYING_REMOTE = ThreadLocal.withInitial(() -> false);
     private volatile Listener listener = Listener.NONE;
@@ -49,9 +46,28 @@ public final class TargetHealth {
     }
 
     public TargetHealth(Vertx vertx, RouterConfig config, Cooldowns cooldowns) {
-        this.vertx = vertx;
+        this(config, cooldowns, null, ThreadLocalRandom::current, vertx);
+    }
+
+    /**
+     * With a circuit gate and randomness of one's own: {@link ClockedCircuits} and a seeded generator let the routing
+     * simulator and unit tests run on a virtual clock, deterministically.
+     */
+    public TargetHealth(RouterConfig config, Cooldowns cooldowns, CircuitGate circuits, Supplier<RandomGenerator> random) {
+        this(config, cooldowns, circuits, random, null);
+    }
+
+    private TargetHealth(RouterConfig config, Cooldowns cooldowns, CircuitGate circuits, Supplier<RandomGenerator> random,
+            Vertx vertx) {
         this.config = config;
         this.cooldowns = cooldowns;
+        this.circuits = circuits != null ? circuits : new VertxCircuits(vertx, () -> this.config);
+        this.random = random;
+        this.circuits.onOpen(id -> {
+            if (!APPLYING_REMOTE.get()) {
+                listener.circuitOpened(id);
+            }
+        });
     }
 
     /** Milliseconds until the target may be tried again because it or its key is cooling down; 0 when it may. */
@@ -60,12 +76,21 @@ public final class TargetHealth {
     }
 
     public CircuitBreakerState circuit(Target t) {
-        CircuitBreaker b = breakers.get(t.id());
-        return b == null ? CircuitBreakerState.CLOSED : b.state();
+        return circuits.state(t.id());
     }
 
     public long openCircuits() {
-        return breakers.values().stream().filter(b -> b.state() != CircuitBreakerState.CLOSED).count();
+        return circuits.notClosed();
+    }
+
+    /** Whether routing passes over the target for now: it or its key is cooling down, or its circuit is open. */
+    public boolean gated(Target t) {
+        return coolingMs(t) > 0 || circuit(t) == CircuitBreakerState.OPEN;
+    }
+
+    /** A reloaded config: new cool-down lengths apply at once, new circuit settings to circuits created from now. */
+    public void reconfigure(RouterConfig next) {
+        this.config = next;
     }
 
     public void listen(Listener l) {
@@ -78,8 +103,7 @@ public final class TargetHealth {
     }
 
     public java.util.List<String> openCircuitIds() {
-        return breakers.entrySet().stream().filter(e -> e.getValue().state() == CircuitBreakerState.OPEN)
-                .map(Map.Entry::getKey).toList();
+        return circuits.openIds();
     }
 
     /** Another cluster member cooled this target or key down. */
@@ -91,10 +115,7 @@ public final class TargetHealth {
     public void applyRemoteOpen(String targetId) {
         APPLYING_REMOTE.set(true);
         try {
-            CircuitBreaker b = breaker(targetId);
-            if (b.state() != CircuitBreakerState.OPEN) {
-                b.open();
-            }
+            circuits.open(targetId);
         } finally {
             APPLYING_REMOTE.set(false);
         }
@@ -102,21 +123,7 @@ public final class TargetHealth {
 
     /** Runs one attempt through the target's breaker; fails with {@code OpenCircuitException} when it is open. */
     <T> Future<T> guard(Target t, Supplier<Future<T>> attempt) {
-        return breaker(t.id()).execute(attempt);
-    }
-
-    private CircuitBreaker breaker(String targetId) {
-        return breakers.computeIfAbsent(targetId, id -> CircuitBreaker.create("target:" + id, vertx, new CircuitBreakerOptions()
-                        .setMaxFailures(config.circuitFailures())
-                        .setResetTimeout(config.circuitResetMs())
-                        .setFailuresRollingWindow(Math.max(60_000, config.circuitResetMs() * 4))
-                        .setTimeout(-1))
-                .failurePolicy(ar -> ar.failed() && ar.cause() instanceof UpstreamFailure f && countsAgainstTarget(f.errorClass()))
-                .openHandler(v -> {
-                    if (!APPLYING_REMOTE.get()) {
-                        listener.circuitOpened(id);
-                    }
-                }));
+        return circuits.guard(t.id(), attempt);
     }
 
     /** Failures that say the target is unwell. A key's problems, a rate limit or the request's own fault do not. */
@@ -127,20 +134,42 @@ public final class TargetHealth {
         };
     }
 
-    /** Applies what a failure says to every later request: bad keys rest, rate-limited targets rest. */
+    /** The {@code router.backoff} class of a failure; null for the request's own faults, which rest nothing. */
+    static String backoffClass(ErrorClass c) {
+        return switch (c) {
+            case RATE_LIMIT -> "rate_limit";
+            case AUTH -> "auth";
+            case QUOTA -> "quota";
+            case TIMEOUT_CONNECT, TIMEOUT_FIRST_TOKEN, STALL, TIMEOUT -> "timeout";
+            case NETWORK -> "network";
+            case SERVER_ERROR, OVERLOADED, MALFORMED, STREAM_CUT -> "server_error";
+            default -> null;
+        };
+    }
+
+    /**
+     * Applies what a failure says to every later request: the target (or, for {@code auth} and {@code quota}, its
+     * key) rests as {@code router.backoff} says for the failure's class, longer with every failure in a row. A
+     * Retry-After on a 429 or 503 wins over it.
+     */
     void onFailure(Target t, UpstreamFailure f) {
-        switch (f.errorClass()) {
-            case AUTH -> listener.cooled(t.keyId(), cooldowns.coolKey(t, config.authCooldownMs()));
-            case QUOTA -> listener.cooled(t.keyId(), cooldowns.coolKey(t, config.quotaCooldownMs()));
-            case RATE_LIMIT -> listener.cooled(t.id(),
-                    cooldowns.coolTarget(t, f.retryAfterMs() >= 0 ? f.retryAfterMs() : rateLimitBackoff(t)));
-            case OVERLOADED -> {
-                if (f.retryAfterMs() > 0) {
-                    listener.cooled(t.id(), cooldowns.coolTarget(t, f.retryAfterMs()));
-                }
-            }
-            default -> { }
+        ErrorClass c = f.errorClass();
+        if (c == ErrorClass.RATE_LIMIT && f.retryAfterMs() >= 0 || c == ErrorClass.OVERLOADED && f.retryAfterMs() > 0) {
+            listener.cooled(t.id(), cooldowns.coolTarget(t, f.retryAfterMs()));
+            return;
         }
+        String cls = backoffClass(c);
+        Backoff b = cls == null ? Backoff.NONE : config.backoff().getOrDefault(cls, Backoff.NONE);
+        if (!b.enabled()) {
+            return;
+        }
+        boolean keyWide = c == ErrorClass.AUTH || c == ErrorClass.QUOTA;
+        String id = keyWide ? t.keyId() : t.id();
+        long ms = b.delayMs(streaks.computeIfAbsent(id + "|" + cls, k -> new AtomicInteger()).getAndIncrement());
+        if (b.jitter()) {
+            ms = ms / 2 + random.get().nextLong(ms / 2 + 1);
+        }
+        listener.cooled(id, keyWide ? cooldowns.coolKey(t, ms) : cooldowns.coolTarget(t, ms));
     }
 
     /**
@@ -152,12 +181,12 @@ public final class TargetHealth {
     }
 
     void onSuccess(Target t) {
-        rateLimitStreak.remove(t.id());
-    }
-
-    private long rateLimitBackoff(Target t) {
-        int streak = rateLimitStreak.computeIfAbsent(t.id(), k -> new AtomicInteger()).getAndIncrement();
-        long base = Math.min(RATE_LIMIT_BACKOFF_MAX_MS, RATE_LIMIT_BACKOFF_MS << Math.min(streak, 10));
-        return base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
+        if (streaks.isEmpty()) {
+            return;
+        }
+        for (String cls : Backoff.CLASSES) {
+            streaks.remove(t.id() + "|" + cls);
+            streaks.remove(t.keyId() + "|" + cls);
+        }
     }
 }

@@ -12,23 +12,26 @@ import dev.autogateway.config.RouterConfig;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
+import java.util.function.Supplier;
 
 /** {@code POST /v1/chat/completions}: validate, plan the targets, then answer as JSON or relay a stream. */
 final class ChatCompletionsHandler implements Handler<RoutingContext> {
     static final String BUDGET_HEADER = "x-gateway-timeout";
     private static final int MAX_BUDGET_SECONDS = 3600;
 
-    private final FailoverRouter router;
+    private final Supplier<Routing> routing;
     private final GatewayMetrics metrics;
 
-    ChatCompletionsHandler(FailoverRouter router, GatewayMetrics metrics) {
-        this.router = router;
+    ChatCompletionsHandler(Supplier<Routing> routing, GatewayMetrics metrics) {
+        this.routing = routing;
         this.metrics = metrics;
     }
 
     @Override
     public void handle(RoutingContext rc) {
         Exchange x = Exchange.of(rc);
+        // One generation for the whole request, even if the config is reloaded meanwhile.
+        FailoverRouter router = routing.get().router();
         try {
             ChatRequest chat = ChatRequest.parse(rc.body().buffer());
             x.model = chat.model();
@@ -43,7 +46,7 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
                 new StreamRelay(rc.vertx(), cfg, router.stream(route, plan, chat, x.requestId, limits, x.attempts), x, metrics)
                         .start(budgetMs);
             } else {
-                complete(x, route, plan, chat, limits);
+                complete(router, x, route, plan, chat, limits);
             }
         } catch (ApiError e) {
             x.error(e);
@@ -68,7 +71,7 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
                 + MAX_BUDGET_SECONDS + ", got '" + header + "'.", BUDGET_HEADER);
     }
 
-    private void complete(Exchange x, RouteRequest route, List<Target> plan, ChatRequest chat, Limits limits) {
+    private void complete(FailoverRouter router, Exchange x, RouteRequest route, List<Target> plan, ChatRequest chat, Limits limits) {
         x.rc.addEndHandler(ar -> {
             if (ar.failed()) {
                 x.attempts.cancel();

@@ -2,6 +2,7 @@ package dev.autogateway.server;
 
 import dev.autogateway.cluster.HealthSync;
 import dev.autogateway.config.GatewayConfig;
+import dev.autogateway.config.ServerConfig;
 import dev.autogateway.metrics.GatewayMetrics;
 import dev.autogateway.provider.LocalCodec;
 import dev.autogateway.provider.ProviderDeployer;
@@ -19,27 +20,34 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A running gateway in a Vertx instance: the provider verticles first, then the HTTP verticles, so the server never
  * accepts a request that no provider could take. In a clustered Vertx it also shares routing health with its peers.
  */
 public final class Gateway {
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
     private final Vertx vertx;
-    private final GatewayConfig config;
+    private final GatewayConfig startConfig;
+    private final int instances;
     private final TargetHealth health;
     private final GatewayMetrics metrics;
     private final Lifecycle lifecycle = new Lifecycle();
-    private final List<String> deployments = new ArrayList<>();
+    private final List<String> serverDeployments = new ArrayList<>();
     private final int port;
+    private volatile Routing routing;
     private HealthSync sync;
     private boolean listening;
 
-    private Gateway(Vertx vertx, GatewayConfig config, PrometheusMeterRegistry registry) {
+    private Gateway(Vertx vertx, GatewayConfig config, int instances, PrometheusMeterRegistry registry) {
         this.vertx = vertx;
-        this.config = config;
+        this.startConfig = config;
+        this.instances = instances;
         this.metrics = new GatewayMetrics(registry);
         this.health = new TargetHealth(vertx, config.router(), new Cooldowns(System::currentTimeMillis));
         String socket = config.server().socketPath();
@@ -57,28 +65,74 @@ public final class Gateway {
     /** {@code registry} may be the one Vert.x reports into, so /metrics shows both. */
     public static Future<Gateway> start(Vertx vertx, GatewayConfig config, int instances, PrometheusMeterRegistry registry) {
         LocalCodec.registerAll(vertx);
-        Gateway gw = new Gateway(vertx, config, registry);
-        return gw.deploy(instances).map(gw).recover(e -> gw.stop().transform(v -> Future.failedFuture(e)));
+        Gateway gw = new Gateway(vertx, config, instances, registry);
+        return gw.deploy().map(gw).recover(e -> gw.stop().transform(v -> Future.failedFuture(e)));
     }
 
-    private Future<Void> deploy(int instances) {
+    private Future<Void> deploy() {
         metrics.gauge("gateway_open_circuits", "Targets whose circuit is open or half-open", health::openCircuits);
-        FailoverRouter router = new FailoverRouter(vertx, config.router(), new Catalog(config.providers()),
-                Strategy.named(config.router().strategy()), health, metrics);
-        String socket = config.server().socketPath();
+        String socket = startConfig.server().socketPath();
         return joinCluster()
-                .compose(v -> ProviderDeployer.deployAll(vertx, config.providers(), instances))
-                .compose(ids -> {
-                    deployments.addAll(ids);
+                .compose(v -> generation(0, startConfig, null))
+                .compose(r -> {
+                    routing = r;
                     return socket == null ? Future.succeededFuture() : UnixSocket.prepare(vertx, socket);
                 })
-                .compose(v -> vertx.deployVerticle(() -> new MainVerticle(config, router, lifecycle, metrics, port),
+                .compose(v -> vertx.deployVerticle(() -> new MainVerticle(startConfig.server(), this::routing, lifecycle, metrics, port),
                         new DeploymentOptions().setInstances(instances)))
                 .compose(id -> {
-                    deployments.add(id);
+                    serverDeployments.add(id);
                     listening = true;
-                    return socket == null ? Future.succeededFuture() : UnixSocket.setMode(vertx, socket, config.server().socketMode());
+                    return socket == null ? Future.succeededFuture() : UnixSocket.setMode(vertx, socket, startConfig.server().socketMode());
                 });
+    }
+
+    Routing routing() {
+        return routing;
+    }
+
+    /** Deploys a config generation's provider verticles and builds its router; a strategy of the same name is kept. */
+    private Future<Routing> generation(int generation, GatewayConfig config, Routing previous) {
+        Strategy strategy = previous != null && previous.config().router().strategy().equals(config.router().strategy())
+                ? previous.router().strategy() : Strategy.named(config.router().strategy());
+        FailoverRouter router = new FailoverRouter(vertx, config.router(), new Catalog(config.providers()), strategy, health,
+                metrics, generation);
+        return ProviderDeployer.deployAll(vertx, config.providers(), instances, generation)
+                .map(ids -> Routing.of(generation, config, router, ids));
+    }
+
+    /**
+     * Applies a new config without a restart: providers, keys, models, router settings and client keys. Requests in
+     * flight finish on the generation they started on, whose providers are undeployed after the drain timeout. The
+     * listening address, body limit, drain timeout and cluster settings need a restart and are kept.
+     */
+    public Future<Void> reload(GatewayConfig next) {
+        Routing old = routing;
+        ServerConfig keep = startConfig.server();
+        ServerConfig s = next.server();
+        if (!s.host().equals(keep.host()) || s.port() != keep.port() || !Objects.equals(s.socketPath(), keep.socketPath())
+                || s.maxBodyBytes() != keep.maxBodyBytes() || !next.cluster().equals(startConfig.cluster())) {
+            LOG.warn("config reload: server listening settings and cluster changes need a restart; keeping the running ones");
+        }
+        GatewayConfig applied = next.withServer(new ServerConfig(keep.host(), keep.port(), keep.socketPath(), keep.socketMode(),
+                        keep.tunnel(), s.apiKeys(), keep.maxBodyBytes(), keep.drainTimeoutMs(), keep.reloadIntervalMs()))
+                .withCluster(startConfig.cluster());
+        health.reconfigure(applied.router());
+        return generation(old.generation() + 1, applied, old).map(r -> {
+            routing = r;
+            vertx.setTimer(Math.max(1, keep.drainTimeoutMs()), t -> undeploy(old.providerDeployments()));
+            LOG.info("config reloaded (generation {}): {} provider(s), strategy {}", r.generation(),
+                    applied.providers().size(), applied.router().strategy());
+            return null;
+        });
+    }
+
+    private Future<Void> undeploy(List<String> ids) {
+        Future<Void> chain = Future.succeededFuture();
+        for (String id : ids) {
+            chain = chain.eventually(() -> vertx.undeploy(id));
+        }
+        return chain;
     }
 
     private Future<Void> joinCluster() {
@@ -110,7 +164,7 @@ public final class Gateway {
 
     /** The UNIX socket the gateway listens on, or null when it listens on TCP. */
     public String socketPath() {
-        return config.server().socketPath();
+        return startConfig.server().socketPath();
     }
 
     /**
@@ -119,11 +173,10 @@ public final class Gateway {
      */
     public Future<Void> stop() {
         lifecycle.startDraining();
-        List<String> newestFirst = new ArrayList<>(deployments);
-        Collections.reverse(newestFirst);
-        Future<Void> chain = Future.succeededFuture();
-        for (String id : newestFirst) {
-            chain = chain.eventually(() -> vertx.undeploy(id));
+        Future<Void> chain = undeploy(serverDeployments);
+        Routing r = routing;
+        if (r != null) {
+            chain = chain.eventually(() -> undeploy(r.providerDeployments()));
         }
         if (sync != null) {
             chain = chain.eventually(sync::stop);

@@ -1,10 +1,8 @@
 package dev.autogateway.server;
 
-import dev.autogateway.config.GatewayConfig;
 import dev.autogateway.config.ServerConfig;
 import dev.autogateway.metrics.GatewayMetrics;
 import dev.autogateway.openai.ApiError;
-import dev.autogateway.routing.FailoverRouter;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -12,6 +10,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -21,16 +20,17 @@ import io.vertx.ext.web.handler.BodyHandler;
  * everything they share (config, router, health) is thread-safe and built once by {@link Gateway}.
  */
 public final class MainVerticle extends VerticleBase {
-    private final GatewayConfig config;
-    private final FailoverRouter router;
+    private final ServerConfig serverConfig;
+    private final Supplier<Routing> routing;
     private final Lifecycle lifecycle;
     private final GatewayMetrics metrics;
     private final int port;
     private HttpServer server;
 
-    MainVerticle(GatewayConfig config, FailoverRouter router, Lifecycle lifecycle, GatewayMetrics metrics, int port) {
-        this.config = config;
-        this.router = router;
+    /** @param serverConfig the listening settings, fixed for the process; the rest comes from the current routing */
+    MainVerticle(ServerConfig serverConfig, Supplier<Routing> routing, Lifecycle lifecycle, GatewayMetrics metrics, int port) {
+        this.serverConfig = serverConfig;
+        this.routing = routing;
         this.lifecycle = lifecycle;
         this.metrics = metrics;
         this.port = port;
@@ -38,7 +38,7 @@ public final class MainVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        ServerConfig s = config.server();
+        ServerConfig s = serverConfig;
         server = vertx.createHttpServer(new HttpServerOptions()
                 .setTcpNoDelay(true)
                 .setCompressionSupported(false)
@@ -52,7 +52,7 @@ public final class MainVerticle extends VerticleBase {
     /** Stops accepting, lets in-flight requests and streams finish up to the drain timeout, then closes the rest. */
     @Override
     public Future<?> stop() {
-        return server.shutdown(config.server().drainTimeoutMs(), TimeUnit.MILLISECONDS);
+        return server.shutdown(serverConfig.drainTimeoutMs(), TimeUnit.MILLISECONDS);
     }
 
     private Router routes() {
@@ -60,23 +60,21 @@ public final class MainVerticle extends VerticleBase {
         r.route().handler(rc -> Exchange.attach(rc, metrics));
         r.get("/health").handler(rc -> Exchange.of(rc).json(200, new JsonObject().put("status", "ok")));
         r.get("/ready").handler(rc -> Exchange.of(rc).json(lifecycle.draining() ? 503 : 200, new JsonObject()
-                .put("status", lifecycle.draining() ? "draining" : "ready").put("providers", config.providers().size())));
+                .put("status", lifecycle.draining() ? "draining" : "ready").put("providers", routing.get().config().providers().size())));
         r.get("/metrics").handler(rc -> rc.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
                 .end(metrics.scrape()));
-        if (!config.server().apiKeys().isEmpty()) {
-            r.route("/v1/*").handler(new BearerAuth(config.server().apiKeys()));
-        }
-        r.get("/v1/models").handler(new ModelsHandler(config.providers()));
+        r.route("/v1/*").handler(new BearerAuth(routing));
+        r.get("/v1/models").handler(new ModelsHandler(routing));
         r.post("/v1/chat/completions")
-                .handler(BodyHandler.create(false).setBodyLimit(config.server().maxBodyBytes()))
-                .handler(new ChatCompletionsHandler(router, metrics));
+                .handler(BodyHandler.create(false).setBodyLimit(serverConfig.maxBodyBytes()))
+                .handler(new ChatCompletionsHandler(routing, metrics));
         r.errorHandler(400, rc -> fail(rc, ApiError.invalidRequest("The request could not be read.", null)));
         r.errorHandler(404, rc -> fail(rc, new ApiError(404, "Unknown request URL: " + rc.request().method() + " "
                 + rc.request().path() + ".", "invalid_request_error", null, "unknown_url")));
         r.errorHandler(405, rc -> fail(rc, new ApiError(405, "Method " + rc.request().method() + " is not allowed for "
                 + rc.request().path() + ".", "invalid_request_error", null, "method_not_allowed")));
         r.errorHandler(413, rc -> fail(rc, new ApiError(413, "The request body exceeds the limit of "
-                + config.server().maxBodyBytes() + " bytes.", "invalid_request_error", null, "request_too_large")));
+                + serverConfig.maxBodyBytes() + " bytes.", "invalid_request_error", null, "request_too_large")));
         r.errorHandler(500, rc -> fail(rc, new ApiError(500, "Internal gateway error.", "server_error", null, "internal_error")));
         return r;
     }

@@ -10,12 +10,18 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /** {@code GET /v1/models}: OpenAI's model list, one entry per configured model, owned by its first provider. */
 final class ModelsHandler implements Handler<RoutingContext> {
-    private final JsonObject body;
+    private final Supplier<Routing> routing;
 
-    ModelsHandler(List<ProviderConfig> providers) {
+    ModelsHandler(Supplier<Routing> routing) {
+        this.routing = routing;
+    }
+
+    /** The list for one config generation: built once, served as is. */
+    static JsonObject list(List<ProviderConfig> providers) {
         long created = Completions.now();
         JsonArray data = new JsonArray();
         Set<String> seen = new HashSet<>();
@@ -27,11 +33,11 @@ final class ModelsHandler implements Handler<RoutingContext> {
                 }
             }
         }
-        this.body = new JsonObject().put("object", "list").put("data", data);
+        return new JsonObject().put("object", "list").put("data", data);
     }
 
     @Override
     public void handle(RoutingContext rc) {
-        Exchange.of(rc).json(200, body);
+        Exchange.of(rc).json(200, routing.get().models());
     }
 }

@@ -171,7 +171,8 @@ class ConfigLoaderTest {
     @Test
     void the_shipped_example_and_docker_configs_are_valid() {
         assertThat(ConfigLoader.load(java.nio.file.Path.of("config.json.example"),
-                Map.of("OPENAI_API_KEY", "a", "OPENROUTER_API_KEY", "b", "GROQ_API_KEY", "c", "OPENAI_API_KEY_2", "d")).providers())
+                Map.of("OPENAI_API_KEY", "a", "OPENROUTER_API_KEY", "b", "GROQ_API_KEY", "c", "OPENAI_API_KEY_2", "d",
+                        "GEMINI_API_KEY", "e")).providers())
                 .isNotEmpty();
         assertThat(ConfigLoader.load(java.nio.file.Path.of("conf/config.json"), Map.of()).providers()).isNotEmpty();
     }

@@ -8,6 +8,7 @@ import dev.autogateway.config.ApiKey;
 import dev.autogateway.config.ProviderConfig;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import okhttp3.ConnectionPool;
@@ -68,7 +69,9 @@ final class GeminiClients {
                 .baseUrl(provider.baseUrl().toString())
                 .apiVersion(provider.apiVersion())
                 // The SDK would retry 408/429/5xx five times with backoff (about 30 s on a 429); the router decides.
-                .retryOptions(HttpRetryOptions.builder().attempts(1).build())
+                // attempts(1) alone is not enough: SDK 2.0.0 still sleeps its backoff (0-2 s) after the one failed
+                // attempt before returning it, so no status counts as retryable either.
+                .retryOptions(HttpRetryOptions.builder().attempts(1).httpStatusCodes(List.of()).build())
                 .build();
         return Client.builder()
                 .apiKey(key.value())

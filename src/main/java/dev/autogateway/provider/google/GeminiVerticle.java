@@ -18,6 +18,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The {@code google} provider: Gemini through the official google-genai SDK, whose calls block.
@@ -34,34 +35,38 @@ public final class GeminiVerticle extends ProviderVerticle {
     /** The longest request budget the config allows: a call thread may legitimately block that long. */
     private static final long MAX_CALL_HOURS = 24;
 
+    private static final AtomicLong DEPLOYMENTS = new AtomicLong();
+
     private final GeminiClients clients;
+    private final String callPool;
     private WorkerExecutor calls;
     private ImageFetcher images;
 
-    private GeminiVerticle(ProviderConfig provider, GeminiClients clients) {
+    private GeminiVerticle(ProviderConfig provider, GeminiClients clients, String callPool) {
         super(provider);
         this.clients = clients;
+        this.callPool = callPool;
     }
 
-    /** Deploys {@code instances} worker instances of one provider, sharing its SDK clients and its call pool. */
-    public static Future<String> deploy(Vertx vertx, ProviderConfig provider, int instances) {
+    /**
+     * Deploys one provider as {@code options.getInstances()} worker instances (with the deployer's config) sharing
+     * its SDK clients and its call pool.
+     */
+    public static Future<String> deploy(Vertx vertx, ProviderConfig provider, DeploymentOptions options) {
         GeminiClients clients = new GeminiClients(provider);
-        DeploymentOptions options = new DeploymentOptions()
+        // Named pools are shared by name: a name per deployment keeps a reloaded provider off its predecessor's.
+        String pool = "gw-gemini-" + provider.name() + "-" + DEPLOYMENTS.incrementAndGet();
+        DeploymentOptions worker = new DeploymentOptions(options)
                 .setThreadingModel(ThreadingModel.WORKER)
-                .setInstances(instances)
-                .setWorkerPoolName(poolName(provider))
-                .setWorkerPoolSize(instances);
-        return vertx.deployVerticle(() -> new GeminiVerticle(provider, clients), options);
-    }
-
-    private static String poolName(ProviderConfig provider) {
-        return "gw-gemini-" + provider.name();
+                .setWorkerPoolName(pool)
+                .setWorkerPoolSize(options.getInstances());
+        return vertx.deployVerticle(() -> new GeminiVerticle(provider, clients, pool + "-calls"), worker);
     }
 
     @Override
     public Future<?> start() {
         clients.acquire();
-        calls = vertx.createSharedWorkerExecutor(poolName(provider) + "-calls", provider.workers(), MAX_CALL_HOURS, TimeUnit.HOURS);
+        calls = vertx.createSharedWorkerExecutor(callPool, provider.workers(), MAX_CALL_HOURS, TimeUnit.HOURS);
         images = new ImageFetcher(vertx, ImageFetcher.MAX_BYTES);
         return super.start();
     }

@@ -134,10 +134,14 @@ class GeminiErrorsTest {
     void should_retry_a_server_error_then_fail_over() {
         geminiThenOpenAi("{\"retries\":1,\"timeout\":10,\"connect_timeout\":1}");
         gemini.on("m", MockGemini.error(500, "INTERNAL", "An internal error has occurred."));
+        long start = System.nanoTime();
         TestGateway.Response r = ask("m");
         assertThat(r.header("x-gateway-provider")).isEqualTo("oai");
-        // Two tries on each key's target (the router's retry), never the SDK's.
+        // Two tries on each key's target (the router's retry), never the SDK's...
         assertThat(gemini.calls()).hasSize(4);
+        // ...and no SDK backoff either: with only attempts(1), SDK 2.0.0 sleeps 0-2 s after each failed call
+        // (about 4 s over these four), which would delay every failover.
+        assertThat(java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(2_000);
     }
 
     @Test

@@ -1,0 +1,187 @@
+package dev.autogateway.routing;
+
+import dev.autogateway.openai.ApiError;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What a request needs of a target, read once from its body: the kinds of content parts its user messages carry,
+ * whether it offers tools, and its estimated prompt size.
+ *
+ * <p>Content kinds follow the original's {@code _filter_messages}: a part whose type contains "video" needs
+ * {@code video_vision}; "image" needs {@code vision} (or {@code img2img}); "audio", "file" or "media" needs
+ * {@code media} (the original never filtered audio and file parts, so they reached models that reject them).
+ *
+ * <p>The prompt estimate is the text of every message (string contents and text parts) plus the tool definitions,
+ * at 4 characters per token, plus 4 tokens per message; images, audio and files count nothing. It is meant to be a
+ * lower bound for English prose (about 4 characters per token) and more so for code and non-Latin scripts (fewer
+ * characters per token), so a target is skipped only when the request surely does not fit; a prompt the estimate
+ * misses still gets the upstream's {@code context_length} error and {@code router.context_window_fallbacks}.
+ */
+public record RequestNeeds(Set<String> imageParts, Set<String> mediaParts, Set<String> videoParts, boolean tools,
+        int promptTokens) {
+    public static final RequestNeeds NONE = new RequestNeeds(Set.of(), Set.of(), Set.of(), false, 0);
+    private static final int CHARS_PER_TOKEN = 4;
+    private static final int TOKENS_PER_MESSAGE = 4;
+
+    public static RequestNeeds of(JsonObject fields) {
+        Set<String> images = new LinkedHashSet<>();
+        Set<String> media = new LinkedHashSet<>();
+        Set<String> video = new LinkedHashSet<>();
+        long chars = 0;
+        int messages = 0;
+        JsonArray msgs = fields.getValue("messages") instanceof JsonArray a ? a : new JsonArray();
+        for (Object o : msgs) {
+            if (!(o instanceof JsonObject m)) {
+                continue;
+            }
+            messages++;
+            Object content = m.getValue("content");
+            if (content instanceof String s) {
+                chars += s.length();
+            } else if (content instanceof JsonArray parts) {
+                for (Object p : parts) {
+                    if (!(p instanceof JsonObject part)) {
+                        continue;
+                    }
+                    String type = part.getValue("type") instanceof String t ? t : "";
+                    if (part.getValue("text") instanceof String text) {
+                        chars += text.length();
+                    }
+                    if ("user".equals(m.getValue("role"))) {
+                        switch (kind(type)) {
+                            case IMAGE -> images.add(type);
+                            case MEDIA -> media.add(type);
+                            case VIDEO -> video.add(type);
+                            default -> { }
+                        }
+                    }
+                }
+            }
+        }
+        boolean tools = nonEmpty(fields.getValue("tools")) || nonEmpty(fields.getValue("functions"));
+        if (tools) {
+            chars += String.valueOf(fields.getValue("tools")).length();
+        }
+        long tokens = chars / CHARS_PER_TOKEN + (long) messages * TOKENS_PER_MESSAGE;
+        return new RequestNeeds(Set.copyOf(images), Set.copyOf(media), Set.copyOf(video), tools,
+                (int) Math.min(Integer.MAX_VALUE, tokens));
+    }
+
+    private enum Kind { IMAGE, MEDIA, VIDEO, OTHER }
+
+    private static Kind kind(String type) {
+        String t = type.toLowerCase(Locale.ROOT);
+        if (t.contains("video")) {
+            return Kind.VIDEO;
+        }
+        if (t.contains("image")) {
+            return Kind.IMAGE;
+        }
+        if (t.contains("audio") || t.contains("file") || t.contains("media")) {
+            return Kind.MEDIA;
+        }
+        return Kind.OTHER;
+    }
+
+    private static boolean nonEmpty(Object v) {
+        return v instanceof JsonArray a && !a.isEmpty();
+    }
+
+    private static boolean supportsImages(Target t) {
+        return t.features().contains("vision") || t.features().contains("img2img");
+    }
+
+    /** Whether {@code t} can serve the request at all: tools need {@code tool_calls}, and the prompt must fit. */
+    public boolean usableBy(Target t) {
+        return (!tools || t.features().contains("tool_calls")) && fits(t);
+    }
+
+    boolean fits(Target t) {
+        return t.spec().contextWindow() <= 0 || promptTokens <= t.spec().contextWindow();
+    }
+
+    /** The content part types {@code t} cannot take, which are dropped when the request goes to it. */
+    public Set<String> droppedBy(Target t) {
+        if (imageParts.isEmpty() && mediaParts.isEmpty() && videoParts.isEmpty()) {
+            return Set.of();
+        }
+        Set<String> out = new LinkedHashSet<>();
+        if (!supportsImages(t)) {
+            out.addAll(imageParts);
+        }
+        if (!t.features().contains("media")) {
+            out.addAll(mediaParts);
+        }
+        if (!t.features().contains("video_vision")) {
+            out.addAll(videoParts);
+        }
+        return out;
+    }
+
+    /** Targets that take every part come first, each group in its given order: content is dropped only as a last resort. */
+    List<Target> preferComplete(List<Target> plan) {
+        if (imageParts.isEmpty() && mediaParts.isEmpty() && videoParts.isEmpty()) {
+            return plan;
+        }
+        List<Target> complete = new ArrayList<>();
+        List<Target> lossy = new ArrayList<>();
+        for (Target t : plan) {
+            (droppedBy(t).isEmpty() ? complete : lossy).add(t);
+        }
+        complete.addAll(lossy);
+        return complete;
+    }
+
+    /** Why none of {@code candidates} can serve the request; {@code candidates} is non-empty. */
+    ApiError unservable(List<Target> candidates) {
+        if (tools && candidates.stream().noneMatch(t -> t.features().contains("tool_calls"))) {
+            return ApiError.invalidRequest("This request has tools, but none of the models that could serve it supports"
+                    + " tool calls (models: " + models(candidates) + "). Give a model with the 'tool_calls' feature in"
+                    + " the gateway's config, or send the request without tools.", "tools", "tools_not_supported");
+        }
+        int largest = candidates.stream().mapToInt(t -> t.spec().contextWindow()).max().orElse(0);
+        return ApiError.invalidRequest("This request's prompt is about " + promptTokens + " tokens (estimated), more"
+                + " than the context window of every model that could serve it (largest: " + largest + " tokens, models: "
+                + models(candidates) + ").", "messages", "context_length_exceeded");
+    }
+
+    private static String models(List<Target> targets) {
+        return String.join(", ", targets.stream().map(t -> t.provider().name() + "/" + t.model()).distinct().toList());
+    }
+
+    /**
+     * The request body for {@code t}: unchanged when it takes every part; otherwise a copy whose user messages lack
+     * the parts it cannot take (a message left with no part gets an empty string, which every upstream accepts).
+     */
+    public JsonObject fieldsFor(Target t, JsonObject fields) {
+        Set<String> dropped = droppedBy(t);
+        if (dropped.isEmpty() || !(fields.getValue("messages") instanceof JsonArray messages)) {
+            return fields;
+        }
+        JsonArray filtered = new JsonArray();
+        for (Object o : messages) {
+            if (o instanceof JsonObject m && "user".equals(m.getValue("role")) && m.getValue("content") instanceof JsonArray parts) {
+                JsonArray kept = new JsonArray();
+                for (Object p : parts) {
+                    if (!(p instanceof JsonObject part && part.getValue("type") instanceof String type && dropped.contains(type))) {
+                        kept.add(p);
+                    }
+                }
+                filtered.add(m.copy().put("content", kept.isEmpty() ? "" : kept));
+            } else {
+                filtered.add(o);
+            }
+        }
+        Map<String, Object> copy = new LinkedHashMap<>(fields.getMap());
+        copy.put("messages", filtered);
+        return new JsonObject(copy);
+    }
+}

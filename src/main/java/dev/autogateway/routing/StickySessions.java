@@ -1,0 +1,92 @@
+package dev.autogateway.routing;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Which target each conversation last went to, so its next request goes there too while that target stays healthy:
+ * providers cache a conversation's prompt prefix per backend, and a conversation that hops loses the cache.
+ * Bindings idle for an hour are dropped; the table holds at most {@value #MAX_SESSIONS} conversations.
+ */
+public final class StickySessions {
+    public static final String HEADER = "x-session-id";
+    static final long IDLE_MS = 3_600_000;
+    static final int MAX_SESSIONS = 100_000;
+
+    private record Binding(String targetId, long usedMs) {}
+
+    private final Map<String, Binding> bindings = new ConcurrentHashMap<>();
+
+    /**
+     * A conversation's key: the {@code x-session-id} header, else the {@code user} field, else a hash of the system
+     * prompt and the first user message (which stay the same while a conversation grows). Null when there is nothing
+     * to key on.
+     */
+    public static String keyOf(String header, JsonObject fields) {
+        if (header != null && !header.isBlank()) {
+            return "h:" + header.trim();
+        }
+        if (fields.getValue("user") instanceof String user && !user.isBlank()) {
+            return "u:" + user;
+        }
+        Object system = null;
+        Object firstUser = null;
+        JsonArray messages = fields.getValue("messages") instanceof JsonArray a ? a : new JsonArray();
+        for (Object o : messages) {
+            if (o instanceof JsonObject m) {
+                Object role = m.getValue("role");
+                if (system == null && ("system".equals(role) || "developer".equals(role))) {
+                    system = m.getValue("content");
+                } else if ("user".equals(role)) {
+                    firstUser = m.getValue("content");
+                    break;
+                }
+            }
+        }
+        if (firstUser == null) {
+            return null;
+        }
+        return "c:" + hash(String.valueOf(system) + '\u0000' + firstUser);
+    }
+
+    private static String hash(String s) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d, 0, 12);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The target the session is bound to, or null. */
+    String target(String session, long now) {
+        Binding b = bindings.get(session);
+        return b == null || now - b.usedMs() > IDLE_MS ? null : b.targetId();
+    }
+
+    void bind(String session, String targetId, long now) {
+        if (bindings.size() >= MAX_SESSIONS && !bindings.containsKey(session)) {
+            sweep(now);
+            if (bindings.size() >= MAX_SESSIONS) {
+                // Still full of live sessions: forget them all rather than grow without bound; they rebind at once.
+                bindings.clear();
+            }
+        }
+        bindings.put(session, new Binding(targetId, now));
+    }
+
+    /** Drops idle bindings. */
+    public void sweep(long now) {
+        bindings.values().removeIf(b -> now - b.usedMs() > IDLE_MS);
+    }
+
+    public int size() {
+        return bindings.size();
+    }
+}

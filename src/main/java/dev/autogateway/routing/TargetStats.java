@@ -1,0 +1,109 @@
+package dev.autogateway.routing;
+
+import dev.autogateway.provider.ErrorClass;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.Shareable;
+
+/**
+ * What the learning strategies know about one target, as an immutable value (so it can live in Vert.x shared data
+ * and be replaced atomically). Times are epoch milliseconds of the strategies' clock; 0 means never.
+ *
+ * @param ewmaLatencyMs the original's EWMA (alpha 0.3, first sample taken as is) of successful calls' total time;
+ *     0 until the first success. Unlike the original's, it is persisted.
+ * @param ewmaTtftMs the same for the time to first token (equal to the total for non-streaming calls)
+ * @param reward UCB1's reward sum: +1 per success plus {@code max(-1, 1 - latency/1000)}, -2 per failure
+ * @param probeUntilMs a probe of this target is in flight until then: no other request probes it meanwhile
+ */
+public record TargetStats(
+        long attempts,
+        long successes,
+        long failures,
+        int consecutiveSuccesses,
+        int consecutiveFailures,
+        double ewmaLatencyMs,
+        double ewmaTtftMs,
+        double reward,
+        long lastSuccessMs,
+        long lastFailureMs,
+        long lastAttemptMs,
+        String lastError,
+        long probeUntilMs) implements Shareable {
+
+    public static final TargetStats NEW = new TargetStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, 0);
+    static final double EWMA_ALPHA = 0.3;
+
+    /** Failures that are the request's own, not the target's: another target would refuse the request just the same. */
+    static boolean requestFault(ErrorClass c) {
+        return c == ErrorClass.CONTEXT_LENGTH || c == ErrorClass.CONTENT_POLICY;
+    }
+
+    /** These stats with one more attempt's outcome, observed at {@code now}. */
+    public TargetStats with(AttemptOutcome o, long now) {
+        if (o.succeeded()) {
+            double latency = Math.max(0, o.latencyMs());
+            double ttft = o.ttftMs() >= 0 ? o.ttftMs() : latency;
+            return new TargetStats(attempts + 1, successes + 1, failures, consecutiveSuccesses + 1, 0,
+                    ewma(ewmaLatencyMs, latency), ewma(ewmaTtftMs, ttft),
+                    reward + 1.0 + Math.max(-1.0, 1.0 - latency / 1000.0),
+                    now, lastFailureMs, now, lastError, 0);
+        }
+        if (requestFault(o.error())) {
+            return this;
+        }
+        return new TargetStats(attempts + 1, successes, failures + 1, 0, consecutiveFailures + 1,
+                ewmaLatencyMs, ewmaTtftMs, reward - 2.0, lastSuccessMs, now, now, o.error().wireName(), 0);
+    }
+
+    private static double ewma(double current, double sample) {
+        return current <= 0 ? Math.max(sample, 1e-3) : EWMA_ALPHA * sample + (1 - EWMA_ALPHA) * current;
+    }
+
+    TargetStats probing(long until) {
+        return new TargetStats(attempts, successes, failures, consecutiveSuccesses, consecutiveFailures, ewmaLatencyMs,
+                ewmaTtftMs, reward, lastSuccessMs, lastFailureMs, lastAttemptMs, lastError, until);
+    }
+
+    /** The original's success rate: 0.5 for a target never tried. */
+    public double successRate() {
+        return attempts == 0 ? 0.5 : (double) successes / attempts;
+    }
+
+    /** The original's average latency: the EWMA, or 1000 ms before the first success. */
+    public double avgLatencyMs() {
+        return ewmaLatencyMs > 0 ? ewmaLatencyMs : 1000.0;
+    }
+
+    public JsonObject toJson() {
+        return new JsonObject()
+                .put("attempts", attempts)
+                .put("successes", successes)
+                .put("failures", failures)
+                .put("consecutive_successes", consecutiveSuccesses)
+                .put("consecutive_failures", consecutiveFailures)
+                .put("ewma_latency_ms", ewmaLatencyMs)
+                .put("ewma_ttft_ms", ewmaTtftMs)
+                .put("reward", reward)
+                .put("last_success_ms", lastSuccessMs)
+                .put("last_failure_ms", lastFailureMs)
+                .put("last_attempt_ms", lastAttemptMs)
+                .put("last_error", lastError);
+    }
+
+    /** Reads {@link #toJson}; missing fields are zero, so files from older versions still load. */
+    public static TargetStats fromJson(JsonObject j) {
+        return new TargetStats(
+                j.getLong("attempts", 0L),
+                j.getLong("successes", 0L),
+                j.getLong("failures", 0L),
+                j.getInteger("consecutive_successes", 0),
+                j.getInteger("consecutive_failures", 0),
+                j.getDouble("ewma_latency_ms", 0.0),
+                j.getDouble("ewma_ttft_ms", 0.0),
+                j.getDouble("reward", 0.0),
+                j.getLong("last_success_ms", 0L),
+                j.getLong("last_failure_ms", 0L),
+                j.getLong("last_attempt_ms", 0L),
+                j.getString("last_error"),
+                0);
+    }
+}

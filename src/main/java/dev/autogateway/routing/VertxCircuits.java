@@ -1,0 +1,79 @@
+package dev.autogateway.routing;
+
+import dev.autogateway.config.RouterConfig;
+import dev.autogateway.provider.UpstreamFailure;
+import io.vertx.circuitbreaker.CircuitBreaker;
+import io.vertx.circuitbreaker.CircuitBreakerOptions;
+import io.vertx.circuitbreaker.CircuitBreakerState;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * The gateway's {@link CircuitGate}: one vertx-circuit-breaker per target, created on its first attempt with the
+ * config of that moment (a reloaded config applies to circuits created after it).
+ */
+final class VertxCircuits implements CircuitGate {
+    private final Vertx vertx;
+    private final Supplier<RouterConfig> config;
+    private final Map<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
+    private volatile Consumer<String> opened = id -> { };
+
+    VertxCircuits(Vertx vertx, Supplier<RouterConfig> config) {
+        this.vertx = vertx;
+        this.config = config;
+    }
+
+    @Override
+    public CircuitBreakerState state(String targetId) {
+        CircuitBreaker b = breakers.get(targetId);
+        return b == null ? CircuitBreakerState.CLOSED : b.state();
+    }
+
+    @Override
+    public <T> Future<T> guard(String targetId, Supplier<Future<T>> attempt) {
+        return breaker(targetId).execute(attempt);
+    }
+
+    @Override
+    public long notClosed() {
+        return breakers.values().stream().filter(b -> b.state() != CircuitBreakerState.CLOSED).count();
+    }
+
+    @Override
+    public List<String> openIds() {
+        return breakers.entrySet().stream().filter(e -> e.getValue().state() == CircuitBreakerState.OPEN)
+                .map(Map.Entry::getKey).toList();
+    }
+
+    @Override
+    public void open(String targetId) {
+        CircuitBreaker b = breaker(targetId);
+        if (b.state() != CircuitBreakerState.OPEN) {
+            b.open();
+        }
+    }
+
+    @Override
+    public void onOpen(Consumer<String> listener) {
+        this.opened = listener;
+    }
+
+    private CircuitBreaker breaker(String targetId) {
+        return breakers.computeIfAbsent(targetId, id -> {
+            RouterConfig c = config.get();
+            return CircuitBreaker.create("target:" + id, vertx, new CircuitBreakerOptions()
+                            .setMaxFailures(c.circuitFailures())
+                            .setResetTimeout(c.circuitResetMs())
+                            .setFailuresRollingWindow(ClockedCircuits.rollingWindowMs(c))
+                            .setTimeout(-1))
+                    .failurePolicy(ar -> ar.failed() && ar.cause() instanceof UpstreamFailure f
+                            && TargetHealth.countsAgainstTarget(f.errorClass()))
+                    .openHandler(v -> opened.accept(id));
+        });
+    }
+}
