@@ -644,7 +644,6 @@ if [[ $PROFILE == 1 && -f $RUN_DIR/gateway.jfr ]]; then
     # Self time by top frame, then by the innermost auto-gateway frame on the
     # stack (which of our code paths the time is spent under, library included).
     jfr print --stack-depth 64 --events jdk.ExecutionSample "$RUN_DIR/gateway.jfr" >"$RUN_DIR/gateway-samples.txt"
-    native=$(jfr print --stack-depth 1 --events jdk.NativeMethodSample "$RUN_DIR/gateway.jfr" | grep -c '^jdk.NativeMethodSample' || true)
     java_samples=$(grep -c '^jdk.ExecutionSample' "$RUN_DIR/gateway-samples.txt" || true)
     awk '/stackTrace = \[/{getline; sub(/^[ \t]+/,""); sub(/[ \t]+line:.*/,""); top[$0]++; n++}
          END{for (f in top) printf "%6.2f%%  %s\n", top[f]*100/n, f}' "$RUN_DIR/gateway-samples.txt" |
@@ -654,7 +653,10 @@ if [[ $PROFILE == 1 && -f $RUN_DIR/gateway.jfr ]]; then
          inst && !found && /dev\.autogateway\./{f=$0; sub(/^[ \t]+/,"",f); sub(/[ \t]+line:.*/,"",f); own[f]++; found=1}
          END{for (f in own) printf "%6.2f%%  %s\n", own[f]*100/n, f}' "$RUN_DIR/gateway-samples.txt" |
         sort -rn | awk "NR <= 15" >"$RUN_DIR/profile-app.txt"
-    printf '\nGateway JFR: %s samples in Java code, %s in native methods (socket I/O, epoll)\n' "$java_samples" "$native"
+    # Only Java execution samples: JFR's native-method samples also count
+    # threads parked in epoll_wait, so they say nothing about CPU. The table's
+    # user/kernel split covers the kernel side.
+    printf '\nGateway JFR: %s execution samples\n' "$java_samples"
     printf 'Hot methods (self, %% of Java samples):\n'
     cat "$RUN_DIR/profile-self.txt"
     printf '\nUnder which auto-gateway method (innermost on the stack):\n'

@@ -6,7 +6,8 @@ import io.vertx.core.json.JsonObject;
 public sealed interface StreamEvent {
     record Chunk(JsonObject json) implements StreamEvent {}
 
-    record End() implements StreamEvent {}
+    /** @param malformedEvents unparseable events the provider skipped in this otherwise good stream */
+    record End(int malformedEvents) implements StreamEvent {}
 
     record Failed(UpstreamFailure failure) implements StreamEvent {}
 

@@ -67,7 +67,11 @@ public final class StreamSender {
     }
 
     public void end() {
-        finish(new StreamEvent.End());
+        end(0);
+    }
+
+    public void end(int malformedEvents) {
+        finish(new StreamEvent.End(malformedEvents));
     }
 
     public void fail(UpstreamFailure failure) {

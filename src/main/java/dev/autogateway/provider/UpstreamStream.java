@@ -27,6 +27,7 @@ public final class UpstreamStream {
     private Runnable endHandler;
     private Consumer<UpstreamFailure> failureHandler;
     private int uncredited;
+    private int malformedEvents;
     private boolean finished;
 
     UpstreamStream(Vertx vertx, String address) {
@@ -63,6 +64,7 @@ public final class UpstreamStream {
             finish();
             failureHandler.accept(f.failure());
         } else {
+            malformedEvents = ((StreamEvent.End) event).malformedEvents();
             finish();
             endHandler.run();
         }
@@ -83,6 +85,11 @@ public final class UpstreamStream {
     private void finish() {
         finished = true;
         consumer.unregister();
+    }
+
+    /** Unparseable events the provider skipped; known once the stream has ended. */
+    public int malformedEvents() {
+        return malformedEvents;
     }
 
     public void consumed() {

@@ -75,7 +75,10 @@ public final class FailoverRouter {
     }
 
     /**
-     * The targets to try, in order: the requested model's, then those of its fallback models.
+     * The targets to try, in order: the requested model's, then those of its fallback models (and, for a prompt
+     * too large for some of its models, their {@code context_window_fallbacks}). Only targets that can serve the
+     * request are in it (tools need {@code tool_calls}, the prompt must fit); those that take every content part
+     * come first, so images, audio or video are dropped only when no target that takes them is left.
      *
      * @throws ApiError when no configured target can serve the request
      */
@@ -98,24 +101,42 @@ public final class FailoverRouter {
             }
             throw ApiError.modelNotFound("The model `" + r.models().raw() + "` is not served by provider '" + r.provider() + "'.");
         }
-        Set<Target> plan = new LinkedHashSet<>(strategy.order(candidates, r));
-        for (String model : plan.stream().map(Target::model).distinct().toList()) {
-            for (String fallback : fallbacksOf(model, plan)) {
+        List<Target> usable = candidates.stream().filter(r.needs()::usableBy).toList();
+        Set<Target> plan = new LinkedHashSet<>(usable.isEmpty() ? List.of() : strategy.order(usable, r));
+        Set<String> models = new LinkedHashSet<>();
+        plan.forEach(t -> models.add(t.model()));
+        candidates.forEach(t -> models.add(t.model()));
+        for (String model : models) {
+            for (String fallback : fallbacksOf(model, candidates)) {
                 plan.addAll(targetsFor(fallback, r));
             }
+            if (candidates.stream().anyMatch(t -> t.model().equals(model) && !r.needs().fits(t))) {
+                for (String larger : config.contextWindowFallbacks().getOrDefault(model, List.of())) {
+                    plan.addAll(targetsFor(larger, r));
+                }
+            }
         }
-        return List.copyOf(plan);
+        if (plan.isEmpty()) {
+            throw r.needs().unservable(candidates);
+        }
+        return r.needs().preferComplete(List.copyOf(plan));
     }
 
-    private List<String> fallbacksOf(String model, Set<Target> plan) {
+    private List<String> fallbacksOf(String model, List<Target> candidates) {
         Set<String> names = new LinkedHashSet<>(config.fallbacks().getOrDefault(model, List.of()));
-        plan.stream().filter(t -> t.model().equals(model)).forEach(t -> names.addAll(t.spec().fallbacks()));
+        candidates.stream().filter(t -> t.model().equals(model)).forEach(t -> names.addAll(t.spec().fallbacks()));
         return new ArrayList<>(names);
     }
 
     private List<Target> targetsFor(String model, RouteRequest r) {
-        RouteRequest fallback = new RouteRequest(ModelQuery.parse(model), null, r.alias(), r.strictAlias());
-        return strategy.order(catalog.candidates(fallback), fallback);
+        RouteRequest fallback = r.forFallback(model);
+        List<Target> usable = catalog.candidates(fallback).stream().filter(r.needs()::usableBy).toList();
+        return usable.isEmpty() ? usable : strategy.order(usable, fallback);
+    }
+
+    /** Every configured target's live state, for {@code GET /admin/targets}. */
+    public JsonObject targetsReport() {
+        return TargetsReport.of(catalog.providers(), config.strategy(), strategy, health, System.currentTimeMillis());
     }
 
     /** The larger-context models to try after {@code failed} said the request does not fit. */
@@ -130,7 +151,7 @@ public final class FailoverRouter {
     public Future<Routed<JsonObject>> complete(RouteRequest route, List<Target> plan, ChatRequest chat, String requestId,
             Limits limits, Attempts attempts) {
         return new Dispatch<>(this, route, plan, limits, attempts,
-                t -> client.complete(address(t), request(t, chat, requestId, limits, null)), false)
+                t -> client.complete(address(t), request(t, chat, route.needs(), requestId, limits, null)), false)
                 .run()
                 .onSuccess(r -> recordSuccess(r.target(), AttemptOutcome.success(r.latencyMs(), r.latencyMs())));
     }
@@ -141,9 +162,11 @@ public final class FailoverRouter {
         return new StreamRoute(this, client, route, plan, chat, requestId, limits, attempts);
     }
 
-    static ProviderRequest request(Target t, ChatRequest chat, String requestId, Limits limits, String streamAddress) {
-        return new ProviderRequest(requestId, t.model(), t.key(), chat.fields(), chat.extraBody(), chat.stream(),
-                chat.includeUsage(), limits, streamAddress);
+    /** What {@code t} is sent: the request, less the content parts it cannot take (see {@link RequestNeeds}). */
+    static ProviderRequest request(Target t, ChatRequest chat, RequestNeeds needs, String requestId, Limits limits,
+            String streamAddress) {
+        return new ProviderRequest(requestId, t.model(), t.key(), needs.fieldsFor(t, chat.fields()), chat.extraBody(),
+                chat.stream(), chat.includeUsage(), limits, streamAddress);
     }
 
     void recordSuccess(Target t, AttemptOutcome outcome) {

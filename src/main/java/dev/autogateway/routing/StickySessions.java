@@ -52,7 +52,21 @@ public final class StickySessions {
         if (firstUser == null) {
             return null;
         }
-        return "c:" + hash(String.valueOf(system) + '\u0000' + firstUser);
+        return "c:" + hash(text(system) + '\u0000' + text(firstUser));
+    }
+
+    /** A message's text: images and files are left out, so a large inline image is not hashed on the event loop. */
+    private static String text(Object content) {
+        if (!(content instanceof JsonArray parts)) {
+            return String.valueOf(content);
+        }
+        StringBuilder out = new StringBuilder();
+        for (Object p : parts) {
+            if (p instanceof JsonObject part) {
+                out.append(part.getValue("text") instanceof String t ? t : "[" + part.getValue("type") + "]").append('\n');
+            }
+        }
+        return out.toString();
     }
 
     private static String hash(String s) {

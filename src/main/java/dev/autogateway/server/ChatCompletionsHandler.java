@@ -6,7 +6,10 @@ import dev.autogateway.openai.ChatRequest;
 import dev.autogateway.provider.Limits;
 import dev.autogateway.routing.FailoverRouter;
 import dev.autogateway.routing.ModelQuery;
+import dev.autogateway.routing.RequestNeeds;
 import dev.autogateway.routing.RouteRequest;
+import dev.autogateway.routing.StickySessions;
+import dev.autogateway.routing.Strategies;
 import dev.autogateway.routing.Target;
 import dev.autogateway.config.RouterConfig;
 import io.vertx.core.Handler;
@@ -36,7 +39,15 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
             ChatRequest chat = ChatRequest.parse(rc.body().buffer());
             x.model = chat.model();
             x.stream = chat.stream();
-            RouteRequest route = new RouteRequest(ModelQuery.parse(chat.model()), chat.provider(), chat.alias(), chat.strictAlias());
+            RequestNeeds needs = RequestNeeds.of(chat.fields());
+            x.needs = needs;
+            String strategy = strategy(rc);
+            boolean sticky = router.config().sticky()
+                    && !"sequential".equals(strategy == null ? router.config().strategy() : strategy);
+            RouteRequest route = new RouteRequest(ModelQuery.parse(chat.model()), chat.provider(), chat.alias(),
+                    chat.strictAlias(), needs,
+                    sticky ? StickySessions.keyOf(rc.request().getHeader(StickySessions.HEADER), chat.fields()) : null,
+                    strategy);
             List<Target> plan = router.plan(route);
             RouterConfig cfg = router.config();
             long budgetMs = budgetMs(rc, cfg);
@@ -51,6 +62,20 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
         } catch (ApiError e) {
             x.error(e);
         }
+    }
+
+    /** The strategy the {@code x-gateway-strategy} header names, or null for {@code router.strategy}. */
+    private static String strategy(RoutingContext rc) {
+        String header = rc.request().getHeader(Strategies.HEADER);
+        if (header == null || header.isBlank()) {
+            return null;
+        }
+        String name = header.trim().toLowerCase(java.util.Locale.ROOT);
+        if (!Strategies.NAMES.contains(name)) {
+            throw ApiError.invalidRequest("Header '" + Strategies.HEADER + "' must name a strategy ("
+                    + String.join(", ", Strategies.NAMES) + "), got '" + header + "'.", Strategies.HEADER);
+        }
+        return name;
     }
 
     /** The request's total budget: {@code router.timeout}, or the client's {@code x-gateway-timeout} in seconds. */

@@ -3,12 +3,15 @@ package dev.autogateway.server;
 import dev.autogateway.metrics.GatewayMetrics;
 import dev.autogateway.openai.ApiError;
 import dev.autogateway.routing.Attempts;
+import dev.autogateway.routing.RequestNeeds;
 import dev.autogateway.routing.Target;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 
 /**
@@ -25,8 +28,12 @@ final class Exchange {
     boolean stream;
     long ttftMs = -1;
     String outcome = "ok";
+    /** What the request needs of a target; says which content a target that answered had to go without. */
+    RequestNeeds needs = RequestNeeds.NONE;
 
     private static final String KEY = "gw.exchange";
+    /** Names the content part types (e.g. {@code image_url}) the answering model could not take and did not get. */
+    static final String CONTENT_DROPPED_HEADER = "x-gateway-content-dropped";
 
     /** Starts the exchange of a new request; its access-log line and metrics are written when the response ends. */
     static void attach(RoutingContext rc, GatewayMetrics metrics) {
@@ -70,6 +77,10 @@ final class Exchange {
         response.putHeader("x-gateway-provider", t.provider().name())
                 .putHeader("x-gateway-model", t.model())
                 .putHeader("x-gateway-attempts", Integer.toString(attempts.count()));
+        Set<String> dropped = needs.droppedBy(t);
+        if (!dropped.isEmpty()) {
+            response.putHeader(CONTENT_DROPPED_HEADER, String.join(", ", new TreeSet<>(dropped)));
+        }
     }
 
     void json(int status, JsonObject body) {

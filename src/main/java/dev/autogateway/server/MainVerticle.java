@@ -64,6 +64,8 @@ public final class MainVerticle extends VerticleBase {
         r.get("/metrics").handler(rc -> rc.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
                 .end(metrics.scrape()));
         r.route("/v1/*").handler(new BearerAuth(routing));
+        r.route("/admin/*").handler(new BearerAuth(routing));
+        r.get("/admin/targets").handler(rc -> Exchange.of(rc).json(200, routing.get().router().targetsReport()));
         r.get("/v1/models").handler(new ModelsHandler(routing));
         r.post("/v1/chat/completions")
                 .handler(BodyHandler.create(false).setBodyLimit(serverConfig.maxBodyBytes()))

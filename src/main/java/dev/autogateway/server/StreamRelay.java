@@ -136,6 +136,9 @@ final class StreamRelay {
     private void onEnd() {
         vertx.cancelTimer(budgetTimer);
         route.succeeded(target, x.elapsedMs(), x.ttftMs);
+        if (stream.malformedEvents() > 0) {
+            metrics.malformedEvents(target.provider().name(), stream.malformedEvents());
+        }
         if (splice != null) {
             x.outcome = "recovered";
             metrics.recovery("recovered");

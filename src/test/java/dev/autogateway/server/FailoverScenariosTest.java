@@ -257,6 +257,8 @@ class FailoverScenariosTest {
         TestGateway.Response r = ask("m", true);
         assertThat(streamedText(r)).isEqualTo("good stream");
         assertThat(r.body().toString()).doesNotContain("not json");
+        assertThat(gw.get("/metrics").body().toString()).as("skipped, and counted")
+                .contains("gateway_malformed_events_total{provider=\"a\"} 1.0");
     }
 
     // ---- request-level faults ----

@@ -34,6 +34,7 @@ final class UpstreamSse {
     private boolean sawEvent;
     private boolean sawFinish;
     private long lastEventNanos;
+    private int malformedEvents;
     private long firstEventTimer = -1;
     private long idleTimer = -1;
     private long deadlineTimer = -1;
@@ -120,6 +121,7 @@ final class UpstreamSse {
             chunk = new JsonObject(data);
         } catch (DecodeException e) {
             // One garbled event is not worth failing an otherwise good stream; a cut stream is caught at its end.
+            malformedEvents++;
             LOG.warn("skipped a malformed SSE event from model '{}' (request {})", request.model(), request.requestId());
             return;
         }
@@ -162,7 +164,7 @@ final class UpstreamSse {
 
     private void complete() {
         cancelTimers();
-        sender.end();
+        sender.end(malformedEvents);
         if (response != null) {
             // Read what is left so the connection can go back to the pool.
             response.handler(null);
