@@ -4,6 +4,7 @@ import dev.autogateway.config.ConfigException;
 import dev.autogateway.config.GatewayConfig;
 import dev.autogateway.config.ModelSpec;
 import dev.autogateway.config.ProviderConfig;
+import dev.autogateway.network.tunnel.TunnelSettings;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -20,6 +21,7 @@ final class CheckCommand implements Callable<Integer> {
         GatewayConfig cfg;
         try {
             cfg = source.load(System.getenv());
+            TunnelSettings.parse(cfg.extra(), System.getenv()); // extra.tunnels is read only when a tunnel starts
         } catch (ConfigException e) {
             return Errors.report(source, e);
         }

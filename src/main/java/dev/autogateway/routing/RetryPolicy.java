@@ -2,6 +2,8 @@ package dev.autogateway.routing;
 
 import dev.autogateway.provider.UpstreamFailure;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
 
 /**
  * What to do right after a failed attempt: try the same target again, move on, move on to a larger-context model,
@@ -17,9 +19,16 @@ final class RetryPolicy {
     private static final Decision NEXT = new Decision(Action.NEXT, 0);
 
     private final int retries;
+    private final Supplier<RandomGenerator> random;
 
     RetryPolicy(int retries) {
+        this(retries, ThreadLocalRandom::current);
+    }
+
+    /** With randomness of one's own, for the routing simulator's seeded runs. */
+    RetryPolicy(int retries, Supplier<RandomGenerator> random) {
         this.retries = retries;
+        this.random = random;
     }
 
     /** @param triesOnTarget attempts already made on this target, the failed one included */
@@ -48,8 +57,8 @@ final class RetryPolicy {
     }
 
     /** Exponential with jitter in [base/2, base), so that many clients retrying do not arrive together. */
-    private static long backoff(int triesOnTarget) {
+    private long backoff(int triesOnTarget) {
         long base = BACKOFF_BASE_MS << Math.min(6, triesOnTarget - 1);
-        return base / 2 + ThreadLocalRandom.current().nextLong(base / 2);
+        return base / 2 + random.get().nextLong(base / 2);
     }
 }

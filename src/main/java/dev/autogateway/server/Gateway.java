@@ -9,7 +9,10 @@ import dev.autogateway.provider.ProviderDeployer;
 import dev.autogateway.routing.Catalog;
 import dev.autogateway.routing.Cooldowns;
 import dev.autogateway.routing.FailoverRouter;
-import dev.autogateway.routing.Strategy;
+import dev.autogateway.routing.HealthStore;
+import dev.autogateway.routing.StickySessions;
+import dev.autogateway.routing.Strategies;
+import dev.autogateway.routing.StrategyVerticle;
 import dev.autogateway.routing.TargetHealth;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
@@ -36,6 +39,11 @@ public final class Gateway {
     private final GatewayConfig startConfig;
     private final int instances;
     private final TargetHealth health;
+    private final Cooldowns cooldowns = new Cooldowns(System::currentTimeMillis);
+    /** What the learning strategies know; outlives config generations, so a reload forgets nothing. */
+    private final HealthStore store;
+    private final StickySessions sessions = new StickySessions();
+    private String strategyDeployment;
     private final GatewayMetrics metrics;
     private final Lifecycle lifecycle = new Lifecycle();
     private final List<String> serverDeployments = new ArrayList<>();
@@ -49,7 +57,8 @@ public final class Gateway {
         this.startConfig = config;
         this.instances = instances;
         this.metrics = new GatewayMetrics(registry);
-        this.health = new TargetHealth(vertx, config.router(), new Cooldowns(System::currentTimeMillis));
+        this.health = new TargetHealth(vertx, config.router(), cooldowns);
+        this.store = HealthStore.local(vertx, "auto-gateway.targets");
         String socket = config.server().socketPath();
         this.port = socket != null ? -1 : config.server().port() == 0 ? freePort(config.server().host()) : config.server().port();
     }
@@ -73,7 +82,12 @@ public final class Gateway {
         metrics.gauge("gateway_open_circuits", "Targets whose circuit is open or half-open", health::openCircuits);
         String socket = startConfig.server().socketPath();
         return joinCluster()
-                .compose(v -> generation(0, startConfig, null))
+                .compose(v -> vertx.deployVerticle(new StrategyVerticle(store, cooldowns, sessions,
+                        startConfig.router().persistencePath(), System::currentTimeMillis)))
+                .compose(id -> {
+                    strategyDeployment = id;
+                    return generation(0, startConfig, null);
+                })
                 .compose(r -> {
                     routing = r;
                     return socket == null ? Future.succeededFuture() : UnixSocket.prepare(vertx, socket);
@@ -91,10 +105,12 @@ public final class Gateway {
         return routing;
     }
 
-    /** Deploys a config generation's provider verticles and builds its router; a strategy of the same name is kept. */
+    /**
+     * Deploys a config generation's provider verticles and builds its router. Its strategies are new (they read the
+     * new settings) but learn into the same store, so nothing learned is lost.
+     */
     private Future<Routing> generation(int generation, GatewayConfig config, Routing previous) {
-        Strategy strategy = previous != null && previous.config().router().strategy().equals(config.router().strategy())
-                ? previous.router().strategy() : Strategy.named(config.router().strategy());
+        Strategies strategy = new Strategies(config.router(), store, health, sessions, System::currentTimeMillis);
         FailoverRouter router = new FailoverRouter(vertx, config.router(), new Catalog(config.providers()), strategy, health,
                 metrics, generation);
         return ProviderDeployer.deployAll(vertx, config.providers(), instances, generation)
@@ -174,6 +190,10 @@ public final class Gateway {
     public Future<Void> stop() {
         lifecycle.startDraining();
         Future<Void> chain = undeploy(serverDeployments);
+        if (strategyDeployment != null) {
+            // After the HTTP side, so the state saved at stop has every outcome of the drained requests.
+            chain = chain.eventually(() -> vertx.undeploy(strategyDeployment));
+        }
         Routing r = routing;
         if (r != null) {
             chain = chain.eventually(() -> undeploy(r.providerDeployments()));

@@ -114,6 +114,21 @@ class TunnelCliTest {
                 + " and server.api_key is not set; set server.api_key, or pass --allow-public-without-auth to expose it anyway");
     }
 
+    @Test
+    void check_names_a_bad_extra_tunnels_key_by_its_path() throws IOException {
+        Path cfg = config("{}", "{\"timeout\":\"soon\"}");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream oldErr = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            assertThat(Main.commandLine().execute("check", "--config", cfg.toString())).isEqualTo(2);
+        } finally {
+            System.setErr(oldErr);
+        }
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("  extra.tunnels.timeout: must be a positive number of seconds (at most 3600), got \"soon\"");
+    }
+
     /** The CLI as its own process on this test's class path, with the production logging config. */
     private Process start(List<String> args, Map<String, String> env) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

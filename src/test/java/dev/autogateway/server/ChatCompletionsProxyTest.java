@@ -25,7 +25,7 @@ class ChatCompletionsProxyTest {
         gw = TestGateway.start(vertx, """
             {"server":{"api_key":"gw-key"},
              "providers":[{"name":"main","type":"openai_compatible","base_url":"%s","api_key":"sk-upstream",
-               "models":{"gpt-4o-mini":["tool_calls"]},"extra_body":{"service_tier":"default","seed":1}}]}"""
+               "models":{"gpt-4o-mini":["tool_calls","vision"]},"extra_body":{"service_tier":"default","seed":1}}]}"""
                 .formatted(upstream.baseUrl()));
     }
 

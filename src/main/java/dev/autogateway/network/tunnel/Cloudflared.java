@@ -1,6 +1,7 @@
 package dev.autogateway.network.tunnel;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -54,7 +55,7 @@ final class Cloudflared implements Agent {
     @Override
     public Optional<String> publicUrl(String line) {
         Matcher m = URL.matcher(line);
-        return m.find() ? Optional.of("https://" + m.group(1).toLowerCase(java.util.Locale.ROOT)) : Optional.empty();
+        return m.find() ? Optional.of("https://" + m.group(1).toLowerCase(Locale.ROOT)) : Optional.empty();
     }
 
     @Override

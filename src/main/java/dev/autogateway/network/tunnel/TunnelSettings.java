@@ -1,6 +1,7 @@
 package dev.autogateway.network.tunnel;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.autogateway.config.ConfigException;
 import dev.autogateway.config.EnvRefs;
 import java.time.Duration;
@@ -25,7 +26,7 @@ public record TunnelSettings(String cloudflaredBinary, String ngrokBinary, Strin
     public static TunnelSettings parse(JsonNode extra, Map<String, String> env) {
         JsonNode t = extra == null ? null : extra.get("tunnels");
         if (t == null || t.isNull()) {
-            t = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+            t = JsonNodeFactory.instance.objectNode();
         }
         if (!t.isObject()) {
             throw new ConfigException(AT + ": must be an object");

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import dev.autogateway.config.ConfigLoader;
 import dev.autogateway.config.GatewayConfig;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,8 +58,8 @@ class TunnelProcessTest {
     private static GatewayConfig config(String kind, JsonObject tunnels) {
         return ConfigLoader.parse(new JsonObject()
                 .put("server", new JsonObject().put("api_key", "gw-key").put("tunnel", kind))
-                .put("providers", new io.vertx.core.json.JsonArray().add(new JsonObject().put("name", "e").put("type", "echo")
-                        .put("models", new io.vertx.core.json.JsonArray().add("echo"))))
+                .put("providers", new JsonArray().add(new JsonObject().put("name", "e").put("type", "echo")
+                        .put("models", new JsonArray().add("echo"))))
                 .put("extra", new JsonObject().put("tunnels", tunnels)).encode(), Map.of());
     }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.autogateway.config.ConfigException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -54,6 +55,13 @@ class TunnelSettingsTest {
                 .hasMessage("extra.tunnels.timeout: must be a positive number of seconds (at most 3600), got \"20s\"");
         assertThatThrownBy(() -> TunnelSettings.parse(extra("{\"tunnels\":[]}"), Map.of()))
                 .hasMessage("extra.tunnels: must be an object");
+    }
+
+    @Test
+    void the_example_configs_tunnel_settings_are_the_defaults() throws Exception {
+        JsonNode example = new ObjectMapper().readTree(Path.of("config.json.example").toFile());
+        assertThat(TunnelSettings.parse(example.get("extra"), Map.of()))
+                .isEqualTo(new TunnelSettings("cloudflared", "ngrok", null, Duration.ofSeconds(20)));
     }
 
     @Test

@@ -146,26 +146,43 @@ final class MockGemini {
 
     // ---- behaviours ----
 
-    /** Answers with these Gemini responses: the first one as JSON, or each one as an SSE event when streaming. */
+    /**
+     * Answers with these Gemini responses: each one as an SSE event when streaming, else all in one JSON answer (the
+     * first candidate's parts joined, with the last finish reason and usage).
+     */
     static Behavior answer(JsonObject... responses) {
         return events(0, responses);
     }
 
-    /** Like {@link #answer}, with SSE events {@code delayMs} apart (and a non-streaming answer after that delay). */
+    /** Like {@link #answer}, with SSE events {@code delayMs} apart (and the JSON answer after all those delays). */
     static Behavior events(long delayMs, JsonObject... responses) {
         return (vertx, req, call) -> {
             HttpServerResponse r = req.response();
             if (!call.stream()) {
+                JsonObject whole = whole(responses);
                 if (delayMs == 0) {
-                    json(r, 200, responses[0]);
+                    json(r, 200, whole);
                 } else {
-                    vertx.setTimer(delayMs, id -> json(r, 200, responses[0]));
+                    vertx.setTimer(delayMs * responses.length, id -> json(r, 200, whole));
                 }
                 return;
             }
             r.setChunked(true).putHeader("content-type", "text/event-stream");
             sendSpaced(vertx, r, List.of(responses), delayMs, 0, r::end);
         };
+    }
+
+    private static JsonObject whole(JsonObject... responses) {
+        if (responses.length == 1) {
+            return responses[0];
+        }
+        JsonObject whole = responses[responses.length - 1].copy();
+        JsonArray parts = new JsonArray();
+        for (JsonObject r : responses) {
+            parts.addAll(r.getJsonArray("candidates").getJsonObject(0).getJsonObject("content").getJsonArray("parts"));
+        }
+        whole.getJsonArray("candidates").getJsonObject(0).getJsonObject("content").put("parts", parts);
+        return whole;
     }
 
     /** A plain text answer. */
