@@ -45,6 +45,7 @@ record ConfigFile(Server server, Router router, List<Provider> providers, Cluste
             List<String> avoidModels,
             String persistencePath,
             Double banditExploration,
+            Double banditHalfLife,
             Double probeInterval,
             JsonNode backoff) {}
 

@@ -38,7 +38,7 @@ final class ConfigValidator {
                 ? new ConfigFile.Server(null, null, null, null, null, null, null, null, null) : file.server());
         RouterConfig router = router(file.router() == null
                 ? new ConfigFile.Router(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                        null, null, null, null, null, null, null)
+                        null, null, null, null, null, null, null, null)
                 : file.router());
         List<ProviderConfig> providers = providers(file.providers());
         checkFallbacks(router, providers);
@@ -141,6 +141,7 @@ final class ConfigValidator {
                 names(r.avoidModels(), "router.avoid_models"),
                 persistencePath(r.persistencePath(), strategy),
                 banditExploration(r.banditExploration()),
+                halfLife(r.banditHalfLife()),
                 seconds(r.probeInterval(), 30, "router.probe_interval"),
                 backoff(r, strategy, authCooldown, quotaCooldown));
     }
@@ -167,6 +168,15 @@ final class ConfigValidator {
             return null;
         }
         return path.equals("~") || path.startsWith("~/") ? System.getProperty("user.home") + path.substring(1) : path;
+    }
+
+    private long halfLife(Double raw) {
+        double s = raw == null ? 60 : raw;
+        if (!(s >= 0) || s > 86_400) {
+            problems.add("router.bandit_half_life: must be a number of seconds between 0 and 86400, got " + s);
+            return 60_000;
+        }
+        return Math.round(s * 1000);
     }
 
     private double banditExploration(Double raw) {

@@ -28,6 +28,8 @@ import java.util.Map;
  *     penalty for its hard-coded list of small models)
  * @param persistencePath where the learning strategies' state is saved, or null to keep it in memory
  * @param banditExploration UCB1's exploration constant C
+ * @param banditHalfLifeMs how fast {@code bandit} forgets: each outcome counts half as much per half-life of age, so
+ *     it follows targets that change; 0 keeps every outcome forever, as the original did
  * @param probeIntervalMs after how long without an attempt {@code adaptive} tries a target again, so one that
  *     recovered or was never tried gets its chance
  * @param backoff by failure class ({@link Backoff#CLASSES}): how long a failing target or key rests
@@ -54,5 +56,6 @@ public record RouterConfig(
         List<String> avoidModels,
         String persistencePath,
         double banditExploration,
+        long banditHalfLifeMs,
         long probeIntervalMs,
         Map<String, Backoff> backoff) {}

@@ -13,11 +13,11 @@ public final class ZeroConfig {
         String json;
         if (env.getOrDefault("OPENAI_API_KEY", "").isBlank()) {
             json = """
-                {"providers":[{"name":"echo","type":"echo","models":{"echo":["vision","tool_calls"],"*":[]}}]}""";
+                {"providers":[{"name":"echo","type":"echo","models":{"echo":["vision","tool_calls"],"*":["vision","tool_calls"]}}]}""";
         } else {
             json = """
                 {"providers":[{"name":"openai","type":"openai_compatible","base_url":"%s",
-                  "api_key":"${OPENAI_API_KEY}","models":{"gpt-4o-mini":["vision","tool_calls"],"*":[]}}]}"""
+                  "api_key":"${OPENAI_API_KEY}","models":{"gpt-4o-mini":["vision","tool_calls"],"*":["vision","tool_calls"]}}]}"""
                     .formatted(env.getOrDefault("OPENAI_BASE_URL", ConfigValidator.DEFAULT_OPENAI_BASE_URL));
         }
         return ConfigLoader.parse(json, env);

@@ -26,12 +26,13 @@ public final class AdaptiveStrategy extends LearningStrategy {
     static final double PREFERRED = 2.0;
     /** {@code router.avoid_models}: the factor the original applied to its hard-coded "small models". */
     static final double AVOIDED = 0.3;
+    static final long FAILED_PROBE_SPACING_MS = 1_000;
 
     private final RouterConfig config;
 
     public AdaptiveStrategy(RouterConfig config, HealthStore store, TargetHealth health, StickySessions sessions,
             LongSupplier clock) {
-        super(store, health, sessions, clock);
+        super(config, store, health, sessions, clock);
         this.config = config;
     }
 
@@ -103,12 +104,13 @@ public final class AdaptiveStrategy extends LearningStrategy {
     List<Candidate> explore(List<Candidate> ranked, long now) {
         for (int i = 0; i < ranked.size(); i++) {
             Candidate c = ranked.get(i);
-            TargetStats s = c.stats();
-            boolean due = s.probeUntilMs() <= now
-                    && (s.consecutiveFailures() > 0 || now - s.lastAttemptMs() >= config.probeIntervalMs());
-            if (due) {
-                // Held for as long as one attempt may take, so concurrent requests do not all probe the same target.
-                store.update(c.target().id(), st -> st.probing(now + config.attemptTimeoutMs()));
+            if (dueForProbe(c.stats(), now)) {
+                // Claimed atomically and held for as long as one attempt may take, so concurrent requests do not
+                // all probe the same target.
+                long until = now + config.attemptTimeoutMs();
+                if (store.update(c.target().id(), st -> dueForProbe(st, now) ? st.probing(until) : st).probeUntilMs() != until) {
+                    continue;
+                }
                 if (i > 0) {
                     List<Candidate> out = new ArrayList<>(ranked);
                     out.add(0, out.remove(i));
@@ -118,5 +120,21 @@ public final class AdaptiveStrategy extends LearningStrategy {
             }
         }
         return ranked;
+    }
+
+    /**
+     * A failed target is due when its backoff has run out (it is not gated, or it would not be here), but no sooner
+     * than 1 s, 2 s, 4 s, ... after its last failure, up to the probe interval: failures with no backoff of their own
+     * (a 404 from one upstream) are not probed on every request.
+     */
+    private boolean dueForProbe(TargetStats s, long now) {
+        if (s.probeUntilMs() > now) {
+            return false;
+        }
+        if (s.consecutiveFailures() > 0) {
+            long spacing = Math.min(config.probeIntervalMs(), FAILED_PROBE_SPACING_MS << Math.min(s.consecutiveFailures() - 1, 20));
+            return now - s.lastFailureMs() >= spacing;
+        }
+        return now - s.lastAttemptMs() >= config.probeIntervalMs();
     }
 }

@@ -15,10 +15,11 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * {@link VertxCircuits}' semantics on an injected clock: failures counted over the same rolling window, open at
- * {@code router.circuit_failures}, half-open once {@code router.circuit_reset} has passed (seen when the state is
- * read, where Vert.x sets a timer), one probe at a time while half-open, closed with a cleared count by a
- * successful probe, re-opened by a failed one.
+ * {@link VertxCircuits}' semantics (vertx-circuit-breaker 5.0.7) on an injected clock: failures that count add up
+ * over the same rolling window and anything else clears them, so {@code router.circuit_failures} failures in a row
+ * open the circuit; it half-opens once {@code router.circuit_reset} has passed (seen when the state is read, where
+ * Vert.x sets a timer); one probe at a time goes through while half-open; a successful probe closes the circuit
+ * with a cleared count, a failed one re-opens it.
  */
 public final class ClockedCircuits implements CircuitGate {
     private final Supplier<RouterConfig> config;
@@ -94,23 +95,30 @@ public final class ClockedCircuits implements CircuitGate {
         return f.andThen(ar -> {
             boolean counts = ar.failed() && ar.cause() instanceof UpstreamFailure uf
                     && TargetHealth.countsAgainstTarget(uf.errorClass());
-            boolean nowOpen;
+            boolean opens;
             synchronized (c) {
                 long now = clock.getAsLong();
-                long before = c.openedAt;
+                RouterConfig cfg = config.get();
+                CircuitBreakerState s = c.state(now, cfg.circuitResetMs());
                 if (probe) {
                     c.probing = false;
-                    if (counts) {
-                        c.openedAt = now;
-                    } else {
-                        c.close();
-                    }
-                } else if (counts) {
-                    c.failure(now, config.get());
                 }
-                nowOpen = c.openedAt >= 0 && c.openedAt != before;
+                if (counts) {
+                    // Vert.x: a probe's failure, or any failure seen while half-open, re-opens; while open, nothing.
+                    opens = probe || s == CircuitBreakerState.HALF_OPEN || s == CircuitBreakerState.CLOSED && c.failure(now, cfg);
+                    if (opens) {
+                        c.openedAt = now;
+                    }
+                } else {
+                    // Vert.x resets on anything its failure policy lets pass: the count, and the circuit unless open.
+                    opens = false;
+                    c.failures.clear();
+                    if (s != CircuitBreakerState.OPEN) {
+                        c.openedAt = -1;
+                    }
+                }
             }
-            if (nowOpen) {
+            if (opens) {
                 opened.accept(targetId);
             }
         });
@@ -128,19 +136,13 @@ public final class ClockedCircuits implements CircuitGate {
             return now - openedAt >= resetMs ? CircuitBreakerState.HALF_OPEN : CircuitBreakerState.OPEN;
         }
 
-        void failure(long now, RouterConfig config) {
+        /** Counts a failure; true when that makes enough in the rolling window to open. */
+        boolean failure(long now, RouterConfig config) {
             failures.addLast(now);
             while (!failures.isEmpty() && failures.peekFirst() <= now - rollingWindowMs(config)) {
                 failures.removeFirst();
             }
-            if (failures.size() >= config.circuitFailures()) {
-                openedAt = now;
-            }
-        }
-
-        void close() {
-            openedAt = -1;
-            failures.clear();
+            return failures.size() >= config.circuitFailures();
         }
     }
 }

@@ -3,7 +3,6 @@ package dev.autogateway.routing;
 import io.vertx.core.Vertx;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -28,8 +27,9 @@ public interface HealthStore {
     /** Grows with every change, so a writer can tell whether there is anything new to save. */
     long version();
 
-    default TargetStats record(Target target, AttemptOutcome outcome, LongSupplier clock) {
-        return update(target.id(), s -> s.with(outcome, clock.getAsLong()));
+    /** Books one attempt's outcome; {@code banditHalfLifeMs} discounts the bandit's counts (0: never). */
+    default TargetStats record(Target target, AttemptOutcome outcome, long now, long banditHalfLifeMs) {
+        return update(target.id(), s -> s.with(outcome, now, banditHalfLifeMs));
     }
 
     /** The store in this Vertx's shared data, named {@code name}. */

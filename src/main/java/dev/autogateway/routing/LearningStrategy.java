@@ -1,5 +1,6 @@
 package dev.autogateway.routing;
 
+import dev.autogateway.config.RouterConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongSupplier;
@@ -14,13 +15,15 @@ abstract class LearningStrategy implements Strategy {
     protected final TargetHealth health;
     protected final StickySessions sessions;
     protected final LongSupplier clock;
+    private final long banditHalfLifeMs;
 
     /** @param sessions null when {@code router.sticky} is off */
-    LearningStrategy(HealthStore store, TargetHealth health, StickySessions sessions, LongSupplier clock) {
+    LearningStrategy(RouterConfig config, HealthStore store, TargetHealth health, StickySessions sessions, LongSupplier clock) {
         this.store = store;
         this.health = health;
         this.sessions = sessions;
         this.clock = clock;
+        this.banditHalfLifeMs = config.banditHalfLifeMs();
     }
 
     /** One candidate as a strategy sees it: the target, its stats, its config position, and whether it is gated. */
@@ -58,7 +61,7 @@ abstract class LearningStrategy implements Strategy {
     }
 
     boolean gated(Target t) {
-        return health.coolingMs(t) > 0 || health.circuit(t) == io.vertx.circuitbreaker.CircuitBreakerState.OPEN;
+        return health.gated(t);
     }
 
     /**
@@ -85,6 +88,6 @@ abstract class LearningStrategy implements Strategy {
 
     @Override
     public void record(Target target, AttemptOutcome outcome) {
-        store.record(target, outcome, clock);
+        store.record(target, outcome, clock.getAsLong(), banditHalfLifeMs);
     }
 }

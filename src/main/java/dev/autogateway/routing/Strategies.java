@@ -19,17 +19,19 @@ public final class Strategies implements Strategy {
     private final Map<String, Strategy> byName;
     private final HealthStore store;
     private final LongSupplier clock;
+    private final long banditHalfLifeMs;
 
     public Strategies(RouterConfig config, HealthStore store, TargetHealth health, StickySessions sessions,
             LongSupplier clock) {
         this.defaultName = config.strategy();
         this.store = store;
         this.clock = clock;
+        this.banditHalfLifeMs = config.banditHalfLifeMs();
         StickySessions sticky = config.sticky() ? sessions : null;
         this.byName = Map.of(
                 "sequential", new SequentialStrategy(),
                 "adaptive", new AdaptiveStrategy(config, store, health, sticky, clock),
-                "bandit", new BanditStrategy(config.banditExploration(), store, health, sticky, clock));
+                "bandit", new BanditStrategy(config, store, health, sticky, clock));
     }
 
     public String defaultName() {
@@ -48,7 +50,7 @@ public final class Strategies implements Strategy {
 
     @Override
     public void record(Target target, AttemptOutcome outcome) {
-        store.record(target, outcome, clock);
+        store.record(target, outcome, clock.getAsLong(), banditHalfLifeMs);
     }
 
     @Override

@@ -4,8 +4,9 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /**
- * Orders the targets that can serve a request and learns from every attempt's outcome. Called on event loops from
- * several threads at once: implementations must be thread-safe and must not block.
+ * Orders the targets that can serve a request and learns from every attempt's outcome (the gateway's is
+ * {@link Strategies}, which holds them all). Called on event loops from several threads at once: implementations
+ * must be thread-safe and must not block.
  */
 public interface Strategy {
 
@@ -18,12 +19,5 @@ public interface Strategy {
     /** What the strategy knows about a target, for {@code GET /admin/targets}; empty when it keeps nothing. */
     default JsonObject describe(Target target) {
         return new JsonObject();
-    }
-
-    static Strategy named(String name) {
-        return switch (name) {
-            case "sequential" -> new SequentialStrategy();
-            default -> throw new IllegalArgumentException("unknown strategy '" + name + "'");
-        };
     }
 }

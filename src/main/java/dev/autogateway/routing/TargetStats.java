@@ -12,6 +12,9 @@ import io.vertx.core.shareddata.Shareable;
  *     0 until the first success. Unlike the original's, it is persisted.
  * @param ewmaTtftMs the same for the time to first token (equal to the total for non-streaming calls)
  * @param reward UCB1's reward sum: +1 per success plus {@code max(-1, 1 - latency/1000)}, -2 per failure
+ * @param recentAttempts attempts, each counting half as much per {@code router.bandit_half_life} of age
+ * @param recentReward the reward sum, discounted the same way
+ * @param recentAt when the two were last brought up to date
  * @param probeUntilMs a probe of this target is in flight until then: no other request probes it meanwhile
  */
 public record TargetStats(
@@ -23,44 +26,72 @@ public record TargetStats(
         double ewmaLatencyMs,
         double ewmaTtftMs,
         double reward,
+        double recentAttempts,
+        double recentReward,
+        long recentAt,
         long lastSuccessMs,
         long lastFailureMs,
         long lastAttemptMs,
         String lastError,
         long probeUntilMs) implements Shareable {
 
-    public static final TargetStats NEW = new TargetStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, 0);
+    public static final TargetStats NEW = new TargetStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, 0);
     static final double EWMA_ALPHA = 0.3;
+    /**
+     * A latency learned this long ago says little about now: the next sample replaces it instead of weighing 30%.
+     * Continuous traffic never gets here; a target tried only now and then (a probe) does, so one probe is enough
+     * to see that it is fast again.
+     */
+    static final long STALE_AFTER_MS = 15_000;
 
     /** Failures that are the request's own, not the target's: another target would refuse the request just the same. */
     static boolean requestFault(ErrorClass c) {
         return c == ErrorClass.CONTEXT_LENGTH || c == ErrorClass.CONTENT_POLICY;
     }
 
-    /** These stats with one more attempt's outcome, observed at {@code now}. */
-    public TargetStats with(AttemptOutcome o, long now) {
+    /** These stats with one more attempt's outcome, observed at {@code now}, discounting with {@code halfLifeMs}. */
+    public TargetStats with(AttemptOutcome o, long now, long halfLifeMs) {
+        double decay = decay(now, halfLifeMs);
         if (o.succeeded()) {
             double latency = Math.max(0, o.latencyMs());
             double ttft = o.ttftMs() >= 0 ? o.ttftMs() : latency;
+            boolean stale = now - lastSuccessMs >= STALE_AFTER_MS;
+            double r = 1.0 + Math.max(-1.0, 1.0 - latency / 1000.0);
             return new TargetStats(attempts + 1, successes + 1, failures, consecutiveSuccesses + 1, 0,
-                    ewma(ewmaLatencyMs, latency), ewma(ewmaTtftMs, ttft),
-                    reward + 1.0 + Math.max(-1.0, 1.0 - latency / 1000.0),
+                    ewma(ewmaLatencyMs, latency, stale), ewma(ewmaTtftMs, ttft, stale), reward + r,
+                    recentAttempts * decay + 1, recentReward * decay + r, now,
                     now, lastFailureMs, now, lastError, 0);
         }
         if (requestFault(o.error())) {
             return this;
         }
         return new TargetStats(attempts + 1, successes, failures + 1, 0, consecutiveFailures + 1,
-                ewmaLatencyMs, ewmaTtftMs, reward - 2.0, lastSuccessMs, now, now, o.error().wireName(), 0);
+                ewmaLatencyMs, ewmaTtftMs, reward - 2.0, recentAttempts * decay + 1, recentReward * decay - 2.0, now,
+                lastSuccessMs, now, now, o.error().wireName(), 0);
     }
 
-    private static double ewma(double current, double sample) {
-        return current <= 0 ? Math.max(sample, 1e-3) : EWMA_ALPHA * sample + (1 - EWMA_ALPHA) * current;
+    /** With the original's lifetime counts only (no discounting). */
+    public TargetStats with(AttemptOutcome o, long now) {
+        return with(o, now, 0);
+    }
+
+    private double decay(long now, long halfLifeMs) {
+        return halfLifeMs <= 0 || recentAt == 0 ? 1.0 : Math.pow(0.5, Math.max(0, now - recentAt) / (double) halfLifeMs);
+    }
+
+    /** The discounted attempt count as of {@code now}. */
+    public double recentAttempts(long now, long halfLifeMs) {
+        return recentAttempts * decay(now, halfLifeMs);
+    }
+
+    private static double ewma(double current, double sample, boolean stale) {
+        return current <= 0 || stale ? Math.max(sample, 1e-3) : EWMA_ALPHA * sample + (1 - EWMA_ALPHA) * current;
     }
 
     TargetStats probing(long until) {
         return new TargetStats(attempts, successes, failures, consecutiveSuccesses, consecutiveFailures, ewmaLatencyMs,
-                ewmaTtftMs, reward, lastSuccessMs, lastFailureMs, lastAttemptMs, lastError, until);
+                ewmaTtftMs, reward, recentAttempts, recentReward, recentAt, lastSuccessMs, lastFailureMs, lastAttemptMs,
+                lastError, until);
     }
 
     /** The original's success rate: 0.5 for a target never tried. */
@@ -83,6 +114,9 @@ public record TargetStats(
                 .put("ewma_latency_ms", ewmaLatencyMs)
                 .put("ewma_ttft_ms", ewmaTtftMs)
                 .put("reward", reward)
+                .put("recent_attempts", recentAttempts)
+                .put("recent_reward", recentReward)
+                .put("recent_at", recentAt)
                 .put("last_success_ms", lastSuccessMs)
                 .put("last_failure_ms", lastFailureMs)
                 .put("last_attempt_ms", lastAttemptMs)
@@ -100,6 +134,9 @@ public record TargetStats(
                 j.getDouble("ewma_latency_ms", 0.0),
                 j.getDouble("ewma_ttft_ms", 0.0),
                 j.getDouble("reward", 0.0),
+                j.getDouble("recent_attempts", 0.0),
+                j.getDouble("recent_reward", 0.0),
+                j.getLong("recent_at", 0L),
                 j.getLong("last_success_ms", 0L),
                 j.getLong("last_failure_ms", 0L),
                 j.getLong("last_attempt_ms", 0L),

@@ -42,6 +42,22 @@ class ClusterHealthTest {
     }
 
     private record Node(Vertx vertx, Gateway gateway, HttpClient http) {
+        /** What this instance knows of provider p0's target, from its admin endpoint. */
+        JsonObject primary() {
+            JsonObject report = http.request(new RequestOptions().setHost("127.0.0.1").setPort(gateway.port()).setURI("/admin/targets"))
+                    .compose(req -> req.send()).compose(HttpClientResponse::body).await().toJsonObject();
+            return report.getJsonArray("data").stream().map(o -> (JsonObject) o)
+                    .filter(t -> "p0".equals(t.getString("provider"))).findFirst().orElseThrow();
+        }
+
+        String primaryCircuit() {
+            return primary().getString("circuit");
+        }
+
+        long primaryCoolingMs() {
+            return primary().getLong("cooling_ms");
+        }
+
         String provider(JsonObject request) {
             HttpClientResponse r = http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
                             .setPort(gateway.port()).setURI("/v1/chat/completions"))
@@ -102,11 +118,13 @@ class ClusterHealthTest {
         // A rate limit seen by A cools the primary down on B within a second.
         primary.on("m", MockOpenAi.status(429, MockOpenAi.error("slow down", "requests", "rate_limit_exceeded"), "Retry-After", "30"));
         assertThat(a.provider(ask())).isEqualTo("p1");
-        eventually(() -> assertThat(b.provider(ask())).isEqualTo("p1"));
+        eventually(() -> assertThat(b.primaryCoolingMs()).isGreaterThan(25_000));
+        assertThat(b.provider(ask())).isEqualTo("p1");
         assertThat(primary.requests()).as("B never sent the primary a request inside its Retry-After").hasSize(1);
 
         // An instance that joins late receives the current state before it serves.
         Node c = node(2);
+        assertThat(c.primaryCoolingMs()).as("received with the snapshot on joining").isGreaterThan(25_000);
         assertThat(c.provider(ask())).isEqualTo("p1");
         assertThat(primary.requests()).hasSize(1);
 
@@ -128,7 +146,8 @@ class ClusterHealthTest {
         assertThat(a.provider(ask())).isEqualTo("p1");
         int seenByPrimary = primary.requests().size();
         assertThat(seenByPrimary).isEqualTo(2);
-        eventually(() -> assertThat(b.provider(ask())).isEqualTo("p1"));
+        eventually(() -> assertThat(b.primaryCircuit()).isEqualTo("open"));
+        assertThat(b.provider(ask())).isEqualTo("p1");
         assertThat(primary.requests()).as("B skips the target whose circuit A opened").hasSize(seenByPrimary);
     }
 }

@@ -43,17 +43,26 @@ public final class RoutingSimulator {
     /** ... and as back in use once it gets at least this share. */
     static final double IN_USE_SHARE = 0.5;
     static final int WINDOW = 20;
-    static final List<String> STRATEGIES = List.of("oracle", "random", "sequential", "adaptive", "bandit");
+    /** "bandit C=0.3": the bandit with a lower exploration constant than the original's 1.5. */
+    static final List<String> STRATEGIES = List.of("oracle", "random", "sequential", "adaptive", "bandit", "bandit C=0.3");
 
-    /** A scenario: its targets (one model "m"; {@code keysOfOne} > 0 puts them all on one provider as keys). */
+    /**
+     * A scenario: its targets (one model "m"; {@code keysOfOne} puts them all on one provider as keys), and the
+     * target whose outages or slow spells are timed ({@code watched}; null: none).
+     */
     record Scenario(String name, String description, double durationS, double ratePerS, List<SimTarget> targets,
-            boolean keysOfOne, String watched) {}
+            boolean keysOfOne, String watched) {
+        boolean outages() {
+            return watched != null && targets.stream().anyMatch(t -> t.name.equals(watched) && !t.outageWindows().isEmpty());
+        }
+    }
 
     /** One request's record. */
     record Outcome(long arrivalMs, boolean ok, long latencyMs, int attempts, int failedAttempts, String first) {}
 
     record Result(String scenario, String strategy, List<Outcome> outcomes, double successRate, double meanMs,
-            double p95Ms, double wastedPerRequest, Integer detectRequests, Double returnS, boolean returnCensored) {}
+            double p95Ms, double wastedPerRequest, Integer detectRequests, Double returnS, boolean returnCensored,
+            boolean outages) {}
 
     static final class VirtualClock implements LongSupplier {
         private long now = T0;
@@ -133,7 +142,8 @@ public final class RoutingSimulator {
         this.scenario = scenario;
         this.strategyName = strategyName;
         this.rng = new SplittableRandom(seed);
-        GatewayConfig cfg = ConfigLoader.parse(config(scenario, strategyName), Map.of());
+        GatewayConfig cfg = ConfigLoader.parse(config(scenario, strategyName.split(" ")[0],
+                strategyName.contains("C=") ? Double.parseDouble(strategyName.substring(strategyName.indexOf("C=") + 2)) : 1.5), Map.of());
         this.config = cfg.router();
         this.targets = new Catalog(cfg.providers()).candidates(new RouteRequest(ModelQuery.parse("m"), null, null, true));
         for (int i = 0; i < targets.size(); i++) {
@@ -144,10 +154,10 @@ public final class RoutingSimulator {
         this.policy = new RetryPolicy(config.retries(), () -> random);
         HealthStore store = HealthStore.inMemory();
         this.gated = !strategyName.equals("oracle");
-        this.strategy = switch (strategyName) {
+        this.strategy = switch (strategyName.split(" ")[0]) {
             case "sequential" -> new SequentialStrategy();
             case "adaptive" -> new AdaptiveStrategy(config, store, health, null, clock);
-            case "bandit" -> new BanditStrategy(config.banditExploration(), store, health, null, clock);
+            case "bandit" -> new BanditStrategy(config, store, health, null, clock);
             case "random" -> new RandomOrder(rng.split());
             case "oracle" -> new Oracle();
             default -> throw new IllegalArgumentException(strategyName);
@@ -155,7 +165,7 @@ public final class RoutingSimulator {
     }
 
     /** The scenario's targets as gateway config: default router settings, the strategy's own backoff defaults. */
-    private static String config(Scenario s, String strategy) {
+    private static String config(Scenario s, String strategy, double exploration) {
         String name = strategy.equals("adaptive") || strategy.equals("bandit") ? strategy : "sequential";
         JsonArray providers = new JsonArray();
         if (s.keysOfOne()) {
@@ -167,7 +177,8 @@ public final class RoutingSimulator {
             s.targets().forEach(t -> providers.add(new JsonObject().put("name", t.name).put("type", "echo")
                     .put("api_key", "sk-sim-" + t.name).put("models", new JsonArray().add("m"))));
         }
-        return new JsonObject().put("router", new JsonObject().put("strategy", name).put("persistence_path", ""))
+        return new JsonObject().put("router", new JsonObject().put("strategy", name).put("persistence_path", "")
+                        .put("bandit_exploration", exploration))
                 .put("providers", providers).encode();
     }
 
@@ -380,7 +391,8 @@ public final class RoutingSimulator {
                 back = back == null ? r : Math.max(back, r);
             }
         }
-        return new Result(scenario.name(), strategyName, outcomes, ok / (double) n, mean, p95, wasted, detect, back, censored);
+        return new Result(scenario.name(), strategyName, outcomes, ok / (double) n, mean, p95, wasted, detect, back, censored,
+                scenario.outages());
     }
 
     private double share(String target, int from) {
@@ -395,9 +407,9 @@ public final class RoutingSimulator {
     }
 
     /**
-     * Requests after the outage (or slow spell) began that still started on the target, before it got no more than
-     * {@link #AVOIDED_SHARE} of the first attempts of the next {@link #WINDOW} requests; {@code Integer.MAX_VALUE} if
-     * that never happened before the spell ended (the target was never avoided).
+     * Requests after the outage (or slow spell) began that started on the target, up to the first one after which
+     * it gets no more than {@link #AVOIDED_SHARE} of the first attempts of the next {@link #WINDOW} requests;
+     * {@code Integer.MAX_VALUE} if that never happened before the spell ended (the target was never avoided).
      */
     private int detection(String target, long start, long end) {
         int hits = 0;
@@ -409,11 +421,11 @@ public final class RoutingSimulator {
             if (o.arrivalMs() >= end) {
                 return Integer.MAX_VALUE;
             }
-            if (share(target, i) <= AVOIDED_SHARE) {
-                return hits;
-            }
             if (target.equals(o.first())) {
                 hits++;
+            }
+            if (share(target, i + 1) <= AVOIDED_SHARE) {
+                return hits;
             }
         }
         return Integer.MAX_VALUE;
@@ -460,7 +472,7 @@ public final class RoutingSimulator {
         if (r.wastedPerRequest() >= 0.2) {
             out.add(String.format(Locale.ROOT, "%.3f wasted/request", r.wastedPerRequest()));
         }
-        if (r.detectRequests() != null && r.detectRequests() > 3) {
+        if (r.outages() && r.detectRequests() != null && r.detectRequests() > 3) {
             out.add("detected after " + fmtDetect(r.detectRequests()) + " requests");
         }
         if (r.returnS() != null && (r.returnCensored() || r.returnS() > 30)) {
@@ -472,17 +484,18 @@ public final class RoutingSimulator {
     static String table(List<Result> results) {
         StringBuilder out = new StringBuilder();
         out.append("| scenario | strategy | success | mean ms | p95 ms | p95 / oracle | wasted attempts / request"
-                + " | outage detected after (requests) | back in use after (s) | targets |\n");
+                + " | outage (slow spell) detected after, requests | back in use after, s | targets |\n");
         out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
         Map<String, Double> oracle = new LinkedHashMap<>();
         results.stream().filter(r -> r.strategy().equals("oracle")).forEach(r -> oracle.put(r.scenario(), r.p95Ms()));
         for (Result r : results) {
             double o = oracle.get(r.scenario());
-            String verdict = r.strategy().equals("adaptive") || r.strategy().equals("bandit")
+            String verdict = r.strategy().startsWith("adaptive") || r.strategy().startsWith("bandit")
                     ? (misses(r, o).isEmpty() ? "met" : "missed: " + String.join("; ", misses(r, o))) : "";
             out.append(String.format(Locale.ROOT, "| %s | %s | %s | %.0f | %.0f | %.2f | %.3f | %s | %s | %s |%n",
                     r.scenario(), r.strategy(), pct(r.successRate()), r.meanMs(), r.p95Ms(), r.p95Ms() / o,
-                    r.wastedPerRequest(), r.detectRequests() == null ? "-" : fmtDetect(r.detectRequests()),
+                    r.wastedPerRequest(), r.detectRequests() == null ? "-"
+                            : r.outages() ? fmtDetect(r.detectRequests()) : "(" + fmtDetect(r.detectRequests()) + ")",
                     r.returnS() == null ? "-" : fmtReturn(r), verdict));
         }
         return out.toString();
