@@ -3,10 +3,10 @@ package dev.autogateway.provider.google;
 import com.google.genai.Client;
 import com.google.genai.ResponseStream;
 import com.google.genai.types.GenerateContentResponse;
-import dev.autogateway.provider.ErrorClass;
 import dev.autogateway.provider.ErrorClassifier;
 import dev.autogateway.provider.ProviderRequest;
 import dev.autogateway.provider.StreamSender;
+import dev.autogateway.provider.StreamWatchdog;
 import dev.autogateway.provider.UpstreamFailure;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -30,11 +30,7 @@ final class GeminiStream {
     private final StreamSender sender;
     private final UpstreamCall call;
     private final Handoff handoff = new Handoff(MAX_QUEUED);
-    private boolean sawEvent;
-    private long lastEventNanos;
-    private long firstEventTimer = -1;
-    private long idleTimer = -1;
-    private long deadlineTimer = -1;
+    private final StreamWatchdog watchdog;
 
     GeminiStream(Vertx vertx, ProviderRequest request, StreamSender sender) {
         this.vertx = vertx;
@@ -42,19 +38,16 @@ final class GeminiStream {
         this.request = request;
         this.sender = sender;
         this.call = new UpstreamCall(request.limits().connectTimeoutMs());
+        this.watchdog = new StreamWatchdog(vertx, request.limits(), sender, "Gemini", this::fail);
     }
 
     void start(WorkerExecutor calls, Client client, GeminiRequestMapper.GeminiRequest g) {
         sender.cancelHandler(() -> {
-            cancelTimers();
+            watchdog.stop();
             stopUpstream();
         });
         sender.pauseHandler(handoff::pause).resumeHandler(handoff::resume);
-        long firstByte = request.limits().firstByteTimeoutMs();
-        firstEventTimer = vertx.setTimer(Math.max(1, firstByte), id -> fail(new UpstreamFailure(
-                ErrorClass.TIMEOUT_FIRST_TOKEN, "Gemini sent no event within " + firstByte + " ms")));
-        deadlineTimer = vertx.setTimer(Math.max(1, request.limits().remainingMs()), id -> fail(new UpstreamFailure(
-                ErrorClass.TIMEOUT, "the Gemini stream did not finish within the request's budget")));
+        watchdog.start();
         calls.executeBlocking(() -> {
             read(client, g);
             return null;
@@ -94,39 +87,15 @@ final class GeminiStream {
         if (sender.isDone()) {
             return;
         }
-        lastEventNanos = System.nanoTime();
-        if (!sawEvent) {
-            sawEvent = true;
-            vertx.cancelTimer(firstEventTimer);
-            armIdleCheck(request.limits().idleTimeoutMs());
-        }
+        watchdog.event();
         chunks.forEach(sender::chunk);
-    }
-
-    /** One timer per idle window rather than one per event; time spent paused for a slow client is not a stall. */
-    private void armIdleCheck(long delayMs) {
-        idleTimer = vertx.setTimer(Math.max(1, delayMs), id -> {
-            if (sender.isDone()) {
-                return;
-            }
-            long idleMs = (System.nanoTime() - lastEventNanos) / 1_000_000;
-            long limit = request.limits().idleTimeoutMs();
-            if (!sender.writable()) {
-                lastEventNanos = System.nanoTime();
-                armIdleCheck(limit);
-            } else if (idleMs >= limit) {
-                fail(new UpstreamFailure(ErrorClass.STALL, "the Gemini stream stalled: no event for " + idleMs + " ms"));
-            } else {
-                armIdleCheck(limit - idleMs);
-            }
-        });
     }
 
     private void complete() {
         if (sender.isDone()) {
             return;
         }
-        cancelTimers();
+        watchdog.stop();
         sender.end();
     }
 
@@ -134,7 +103,7 @@ final class GeminiStream {
         if (sender.isDone()) {
             return;
         }
-        cancelTimers();
+        watchdog.stop();
         sender.fail(failure);
         stopUpstream();
     }
@@ -142,11 +111,5 @@ final class GeminiStream {
     private void stopUpstream() {
         handoff.stop();
         call.cancel();
-    }
-
-    private void cancelTimers() {
-        vertx.cancelTimer(firstEventTimer);
-        vertx.cancelTimer(idleTimer);
-        vertx.cancelTimer(deadlineTimer);
     }
 }

@@ -5,6 +5,7 @@ import dev.autogateway.provider.ErrorClass;
 import dev.autogateway.provider.ErrorClassifier;
 import dev.autogateway.provider.ProviderRequest;
 import dev.autogateway.provider.StreamSender;
+import dev.autogateway.provider.StreamWatchdog;
 import dev.autogateway.provider.UpstreamFailure;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -31,27 +32,21 @@ final class UpstreamSse {
     private final SseParser parser = new SseParser(this::onData);
     private HttpClientResponse response;
     private boolean answered;
-    private boolean sawEvent;
     private boolean sawFinish;
-    private long lastEventNanos;
     private int malformedEvents;
-    private long firstEventTimer = -1;
-    private long idleTimer = -1;
-    private long deadlineTimer = -1;
+    private final StreamWatchdog watchdog;
 
     UpstreamSse(Vertx vertx, ProviderRequest request, StreamSender sender, HttpClientRequest http) {
         this.vertx = vertx;
         this.request = request;
         this.sender = sender;
         this.http = http;
+        this.watchdog = new StreamWatchdog(vertx, request.limits(), sender, "upstream", this::fail);
     }
 
     void start(Buffer body) {
         sender.cancelHandler(this::abort);
-        firstEventTimer = vertx.setTimer(request.limits().firstByteTimeoutMs(), id -> fail(new UpstreamFailure(
-                ErrorClass.TIMEOUT_FIRST_TOKEN, "the upstream sent no event within " + request.limits().firstByteTimeoutMs() + " ms")));
-        deadlineTimer = vertx.setTimer(Math.max(1, request.limits().remainingMs()), id -> fail(new UpstreamFailure(
-                ErrorClass.TIMEOUT, "the stream did not finish within the request's budget")));
+        watchdog.start();
         http.send(body).onComplete(ar -> {
             if (ar.failed()) {
                 fail(ErrorClassifier.fromThrowable(ar.cause(), answered));
@@ -106,12 +101,7 @@ final class UpstreamSse {
         if (sender.isDone()) {
             return;
         }
-        lastEventNanos = System.nanoTime();
-        if (!sawEvent) {
-            sawEvent = true;
-            vertx.cancelTimer(firstEventTimer);
-            armIdleCheck(request.limits().idleTimeoutMs());
-        }
+        watchdog.event();
         if ("[DONE]".equals(data.trim())) {
             complete();
             return;
@@ -143,27 +133,8 @@ final class UpstreamSse {
         return false;
     }
 
-    /** One timer per idle window rather than one per event; time spent paused for a slow client is not a stall. */
-    private void armIdleCheck(long delayMs) {
-        idleTimer = vertx.setTimer(Math.max(1, delayMs), id -> {
-            if (sender.isDone()) {
-                return;
-            }
-            long idleMs = (System.nanoTime() - lastEventNanos) / 1_000_000;
-            long limit = request.limits().idleTimeoutMs();
-            if (!sender.writable()) {
-                lastEventNanos = System.nanoTime();
-                armIdleCheck(limit);
-            } else if (idleMs >= limit) {
-                fail(new UpstreamFailure(ErrorClass.STALL, "the upstream stream stalled: no event for " + idleMs + " ms"));
-            } else {
-                armIdleCheck(limit - idleMs);
-            }
-        });
-    }
-
     private void complete() {
-        cancelTimers();
+        watchdog.stop();
         sender.end(malformedEvents);
         if (response != null) {
             // Read what is left so the connection can go back to the pool.
@@ -176,19 +147,13 @@ final class UpstreamSse {
         if (sender.isDone()) {
             return;
         }
-        cancelTimers();
+        watchdog.stop();
         sender.fail(failure);
         http.reset();
     }
 
     private void abort() {
-        cancelTimers();
+        watchdog.stop();
         http.reset();
-    }
-
-    private void cancelTimers() {
-        vertx.cancelTimer(firstEventTimer);
-        vertx.cancelTimer(idleTimer);
-        vertx.cancelTimer(deadlineTimer);
     }
 }
