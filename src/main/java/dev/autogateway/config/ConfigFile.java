@@ -58,5 +58,6 @@ record ConfigFile(Server server, Router router, List<Provider> providers, Cluste
             JsonNode extraBody,
             Long delayMs,
             String apiVersion,
-            Integer workers) {}
+            Integer workers,
+            Integer instances) {}
 }

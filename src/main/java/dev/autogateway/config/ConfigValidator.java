@@ -389,7 +389,12 @@ final class ConfigValidator {
                 problems.add(path + ".workers: must be between 1 and 1024, got " + workers);
             }
             int poolSize = type != ProviderType.GOOGLE ? 0 : workers == null ? DEFAULT_GOOGLE_WORKERS : workers;
-            out.add(new ProviderConfig(p.name(), type, baseUrl, keys, models, extraBody, delay, apiVersion, poolSize));
+            Integer instances = googleOnly(p.instances(), type, path + ".instances");
+            if (instances != null && (instances < 1 || instances > 256)) {
+                problems.add(path + ".instances: must be between 1 and 256, got " + instances);
+            }
+            out.add(new ProviderConfig(p.name(), type, baseUrl, keys, models, extraBody, delay, apiVersion, poolSize,
+                    instances == null ? 0 : instances));
         }
         return List.copyOf(out);
     }

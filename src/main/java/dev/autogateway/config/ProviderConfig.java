@@ -10,6 +10,7 @@ import java.util.List;
  * @param apiVersion {@code google} only: the Gemini API version in the request path (null for other types)
  * @param workers {@code google} only: how many Gemini calls of this provider may be in flight at once, each holding a
  *     worker thread for its whole duration because the SDK blocks (0 for other types)
+ * @param instances {@code google} only: how many worker verticle instances serve the provider; 0 for one per core
  */
 public record ProviderConfig(
         String name,
@@ -20,7 +21,8 @@ public record ProviderConfig(
         JsonObject extraBody,
         long delayMs,
         String apiVersion,
-        int workers) {
+        int workers,
+        int instances) {
 
     /** The seed's alias semantics: strict pins the aliased key (or skips the provider); loose puts it first. */
     public List<ApiKey> keysFor(String alias, boolean strict) {

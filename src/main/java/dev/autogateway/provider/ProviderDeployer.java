@@ -37,7 +37,7 @@ public final class ProviderDeployer {
     private static Future<String> deploy(Vertx vertx, ProviderConfig p, DeploymentOptions options) {
         if (p.type() == ProviderType.GOOGLE) {
             // The SDK blocks: worker instances with pools of their own, sharing one SDK client per key.
-            return GeminiVerticle.deploy(vertx, p, options);
+            return GeminiVerticle.deploy(vertx, p, p.instances() > 0 ? new DeploymentOptions(options).setInstances(p.instances()) : options);
         }
         Supplier<ProviderVerticle> factory = switch (p.type()) {
             case OPENAI_COMPATIBLE -> () -> new OpenAiCompatibleVerticle(p);
