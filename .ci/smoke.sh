@@ -16,8 +16,8 @@ fail() { echo "SMOKE FAIL: $*"; [ -f "$LOG" ] && tail -n 30 "$LOG"; exit 1; }
 
 java -jar "$JAR" version | grep -q '^auto-gateway ' || fail "version"
 java -jar "$JAR" check --config config.json.example >/dev/null 2>&1 && fail "check must refuse the example without its env vars"
-OPENAI_API_KEY=a OPENAI_API_KEY_2=b GROQ_API_KEY=c OPENROUTER_API_KEY=d \
-  java -jar "$JAR" check --config config.json.example | grep -q '^OK: providers=4 strategy=sequential tunnel=none$' || fail "check example"
+OPENAI_API_KEY=a OPENAI_API_KEY_2=b GROQ_API_KEY=c OPENROUTER_API_KEY=d GEMINI_API_KEY=e \
+  java -jar "$JAR" check --config config.json.example | grep -q '^OK: providers=5 strategy=sequential tunnel=none$' || fail "check example"
 java -jar "$JAR" check --config conf/config.json | grep -q '^OK: providers=1' || fail "check conf/config.json"
 HOME_DIR="$WORK/home"
 java -Duser.home="$HOME_DIR" -jar "$JAR" save-global --config conf/config.json >/dev/null || fail "save-global"

@@ -2,10 +2,15 @@ package dev.autogateway.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -21,7 +26,10 @@ public final class GatewayMetrics {
     };
 
     private final PrometheusMeterRegistry registry;
+    private static final String TOKENS = "Tokens by direction, as the upstream counted them";
+
     private final AtomicInteger streamsInFlight = new AtomicInteger();
+    private final Map<MeterKey, Meter> meters = new ConcurrentHashMap<>();
 
     public GatewayMetrics(PrometheusMeterRegistry registry) {
         this.registry = registry;
@@ -49,37 +57,35 @@ public final class GatewayMetrics {
     public void request(String provider, String model, int status, boolean stream, long latencyMs, long ttftMs) {
         String p = orNone(provider);
         String m = orNone(model);
-        Counter.builder("gateway_requests_total").description("Client requests by the provider and model that served them")
-                .tags("provider", p, "model", m, "status", Integer.toString(status), "stream", Boolean.toString(stream))
-                .register(registry).increment();
-        timer("gateway_request_duration_seconds", "Client request latency", p, m).record(Duration.ofMillis(latencyMs));
+        counter("gateway_requests_total", "Client requests by the provider and model that served them",
+                "provider", p, "model", m, "status", Integer.toString(status), "stream", Boolean.toString(stream)).increment();
+        timer("gateway_request_duration_seconds", "Client request latency", p, m).record(latencyMs, TimeUnit.MILLISECONDS);
         if (ttftMs >= 0) {
-            timer("gateway_ttft_seconds", "Time to the first token (streams) or to the answer", p, m).record(Duration.ofMillis(ttftMs));
+            timer("gateway_ttft_seconds", "Time to the first token (streams) or to the answer", p, m)
+                    .record(ttftMs, TimeUnit.MILLISECONDS);
         }
     }
 
     /** One attempt on a target: {@code result} is {@code success} or the failure's error class. */
     public void attempt(String provider, String model, String result) {
-        Counter.builder("gateway_attempts_total").description("Upstream attempts by result (success or error class)")
-                .tags("provider", provider, "model", model, "result", result).register(registry).increment();
+        counter("gateway_attempts_total", "Upstream attempts by result (success or error class)",
+                "provider", provider, "model", model, "result", result).increment();
     }
 
     public void tokens(String provider, String model, long prompt, long completion) {
-        Counter.builder("gateway_tokens_total").description("Tokens by direction, as the upstream counted them")
-                .tags("provider", provider, "model", model, "direction", "in").register(registry).increment(prompt);
-        Counter.builder("gateway_tokens_total").description("Tokens by direction, as the upstream counted them")
-                .tags("provider", provider, "model", model, "direction", "out").register(registry).increment(completion);
+        counter("gateway_tokens_total", TOKENS, "provider", provider, "model", model, "direction", "in").increment(prompt);
+        counter("gateway_tokens_total", TOKENS, "provider", provider, "model", model, "direction", "out").increment(completion);
     }
 
     /** A stream that died mid-answer: {@code result} is {@code recovered} or {@code failed}. */
     public void recovery(String result) {
-        Counter.builder("gateway_stream_recoveries_total").description("Streams that died mid-answer, by whether they were completed")
-                .tags("result", result).register(registry).increment();
+        counter("gateway_stream_recoveries_total", "Streams that died mid-answer, by whether they were completed",
+                "result", result).increment();
     }
 
     public void malformedEvents(String provider, int count) {
-        Counter.builder("gateway_malformed_events_total").description("Unparseable SSE events skipped in otherwise good streams")
-                .tags("provider", provider).register(registry).increment(count);
+        counter("gateway_malformed_events_total", "Unparseable SSE events skipped in otherwise good streams",
+                "provider", provider).increment(count);
     }
 
     public void streamStarted() {
@@ -90,10 +96,22 @@ public final class GatewayMetrics {
         streamsInFlight.decrementAndGet();
     }
 
-    private Timer timer(String name, String description, String provider, String model) {
-        return Timer.builder(name).description(description).tags("provider", provider, "model", model)
-                .serviceLevelObjectives(LATENCY_SLOS).register(registry);
+    /**
+     * Meters are looked up in a map of our own on the request path: Micrometer's own lookup (builder, tag sorting,
+     * registration checks) was the largest single cost per request in a profile.
+     */
+    private Counter counter(String name, String description, String... tags) {
+        return (Counter) meters.computeIfAbsent(new MeterKey(name, List.of(tags)),
+                k -> Counter.builder(name).description(description).tags(tags).register(registry));
     }
+
+    private Timer timer(String name, String description, String provider, String model) {
+        return (Timer) meters.computeIfAbsent(new MeterKey(name, List.of(provider, model)),
+                k -> Timer.builder(name).description(description).tags("provider", provider, "model", model)
+                        .serviceLevelObjectives(LATENCY_SLOS).register(registry));
+    }
+
+    private record MeterKey(String name, List<String> tags) {}
 
     private static String orNone(String s) {
         return s == null ? "none" : s;

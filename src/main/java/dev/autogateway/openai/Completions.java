@@ -2,7 +2,7 @@ package dev.autogateway.openai;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * OpenAI's response shapes: builds them for providers that do not speak OpenAI, and fills in what some
@@ -12,7 +12,9 @@ public final class Completions {
     private Completions() {}
 
     public static String newId() {
-        return "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
+        // Unique, not secret: a per-thread generator instead of SecureRandom on every response.
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        return "chatcmpl-" + Long.toHexString(r.nextLong() | Long.MIN_VALUE) + Long.toHexString(r.nextLong() | Long.MIN_VALUE);
     }
 
     public static long now() {

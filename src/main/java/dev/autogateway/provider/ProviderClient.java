@@ -22,7 +22,7 @@ public final class ProviderClient {
     public Future<JsonObject> complete(String providerAddress, ProviderRequest request) {
         DeliveryOptions opts = new DeliveryOptions().setLocalOnly(true)
                 .setSendTimeout(request.limits().remainingMs() + 1_000);
-        return vertx.eventBus().<ProviderReply>request(providerAddress, request, opts).compose(m -> {
+        return vertx.eventBus().<ProviderReply>request(LoopAffinity.resolve(vertx, providerAddress), request, opts).compose(m -> {
             ProviderReply reply = m.body();
             return reply.failure() != null ? Future.failedFuture(reply.failure()) : Future.succeededFuture(reply.completion());
         });
@@ -36,7 +36,7 @@ public final class ProviderClient {
         String address = "gw.stream." + STREAM_IDS.incrementAndGet();
         UpstreamStream stream = new UpstreamStream(vertx, address);
         onCancel.accept(stream::cancel);
-        vertx.eventBus().send(providerAddress, request.build(address), LOCAL);
+        vertx.eventBus().send(LoopAffinity.resolve(vertx, providerAddress), request.build(address), LOCAL);
         return stream.opened();
     }
 

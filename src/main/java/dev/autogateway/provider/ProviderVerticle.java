@@ -17,11 +17,30 @@ public abstract class ProviderVerticle extends VerticleBase {
         this.provider = provider;
     }
 
+    private String loopAddress;
+
     @Override
     public Future<?> start() {
         // The address carries the config generation, so a reloaded provider never takes an older one's traffic.
         String address = config().getString(ProviderDeployer.ADDRESS, ProviderDeployer.address(0, provider.name()));
-        return vertx.eventBus().<ProviderRequest>localConsumer(address, this::handle).completion();
+        Future<Void> shared = vertx.eventBus().<ProviderRequest>localConsumer(address, this::handle).completion();
+        if (!context.isEventLoopContext()) {
+            return shared;
+        }
+        String local = LoopAffinity.onThisLoop(address);
+        return Future.join(shared, vertx.eventBus().<ProviderRequest>localConsumer(local, this::handle).completion())
+                .onSuccess(v -> {
+                    LoopAffinity.register(vertx, local);
+                    loopAddress = local;
+                });
+    }
+
+    @Override
+    public Future<?> stop() {
+        if (loopAddress != null) {
+            LoopAffinity.unregister(vertx, loopAddress);
+        }
+        return Future.succeededFuture();
     }
 
     private void handle(Message<ProviderRequest> message) {

@@ -5,7 +5,10 @@ import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** One JSON line per request, through an asynchronous appender (see logback.xml). Never a key or a message body. */
+/**
+ * One JSON line per request on stdout (see {@link AccessLogWriter}); never a key or a message body. The logger
+ * {@code dev.autogateway.access} only switches it on and off ({@code ACCESS_LOG_LEVEL=OFF}, or logback config).
+ */
 final class AccessLog {
     private static final Logger LOG = LoggerFactory.getLogger("dev.autogateway.access");
 
@@ -30,6 +33,6 @@ final class AccessLog {
                 .put("outcome", x.outcome)
                 .put("latency_ms", x.elapsedMs())
                 .put("ttft_ms", x.ttftMs < 0 ? null : x.ttftMs);
-        LOG.info(line.encode());
+        AccessLogWriter.stdout().write(line.encode());
     }
 }

@@ -50,7 +50,7 @@ public final class OpenAiCompatibleVerticle extends ProviderVerticle {
 
     @Override
     public Future<?> stop() {
-        return client.close();
+        return super.stop().compose(v -> client.close());
     }
 
     @Override
