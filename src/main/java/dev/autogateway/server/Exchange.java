@@ -29,6 +29,7 @@ final class Exchange {
     boolean stream;
     long ttftMs = -1;
     String outcome = "ok";
+    private Lifecycle lifecycle;
     /** What the request needs of a target; says which content a target that answered had to go without. */
     RequestNeeds needs = RequestNeeds.NONE;
 
@@ -37,8 +38,9 @@ final class Exchange {
     static final String CONTENT_DROPPED_HEADER = "x-gateway-content-dropped";
 
     /** Starts the exchange of a new request; its access-log line and metrics are written when the response ends. */
-    static void attach(RoutingContext rc, GatewayMetrics metrics) {
+    static void attach(RoutingContext rc, GatewayMetrics metrics, Lifecycle lifecycle) {
         Exchange x = new Exchange(rc);
+        x.lifecycle = lifecycle;
         rc.put(KEY, x);
         rc.addEndHandler(v -> {
             AccessLog.log(x);
@@ -74,6 +76,11 @@ final class Exchange {
         long msb = (r.nextLong() & ~0xF000L) | 0x4000L;
         long lsb = (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
         return new UUID(msb, lsb).toString();
+    }
+
+    /** Why a response was cut short by its connection closing: the client left, or a shutdown's drain ran out. */
+    String cutOutcome() {
+        return lifecycle != null && lifecycle.draining() ? "cut_by_shutdown" : "client_closed";
     }
 
     boolean answered() {

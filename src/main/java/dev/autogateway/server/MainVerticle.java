@@ -57,7 +57,7 @@ public final class MainVerticle extends VerticleBase {
 
     private Router routes() {
         Router r = Router.router(vertx);
-        r.route().handler(rc -> Exchange.attach(rc, metrics));
+        r.route().handler(rc -> Exchange.attach(rc, metrics, lifecycle));
         r.get("/health").handler(rc -> Exchange.of(rc).json(200, new JsonObject().put("status", "ok")));
         r.get("/ready").handler(rc -> Exchange.of(rc).json(lifecycle.draining() ? 503 : 200, new JsonObject()
                 .put("status", lifecycle.draining() ? "draining" : "ready").put("providers", routing.get().config().providers().size())));

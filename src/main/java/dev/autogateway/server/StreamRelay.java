@@ -225,7 +225,7 @@ final class StreamRelay {
             return;
         }
         vertx.cancelTimer(budgetTimer);
-        x.outcome = "client_closed";
+        x.outcome = x.cutOutcome();
         x.attempts.cancel();
         if (stream != null) {
             stream.cancel();
