@@ -69,6 +69,7 @@ STREAM_BODY='{"model":"mock-stream-model","stream":true,"messages":[{"role":"use
 
 RUN_DIR=$(mktemp -d /tmp/auto-gateway-bench.XXXXXX)
 PIDS=()
+GATEWAY_BUILD=""
 
 log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -115,7 +116,7 @@ for tool in java javac taskset curl; do command -v "$tool" >/dev/null || die "$t
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 for port in "$UPSTREAM_PORT" "$PROXY_PORT" "$GATEWAY_PORT"; do
-    port_free "$port" || die "port $port on 127.0.0.1 is already in use"
+    port_free "$port" || die "port $port on 127.0.0.1 is already in use (UPSTREAM_PORT, PROXY_PORT, GATEWAY_PORT pick others)"
 done
 
 if has_target gateway; then
@@ -127,6 +128,14 @@ if has_target gateway; then
     # Run a private copy: a rebuild of target/ during the run must not pull
     # classes out from under the JVM being measured.
     cp "$GATEWAY_JAR" "$RUN_DIR/auto-gateway.jar"
+    # Which build was measured: target/ may be rebuilt from uncommitted code at
+    # any time, so record the jar itself as well as the commit checked out.
+    GATEWAY_BUILD="jar $(date -u -r "$GATEWAY_JAR" +%Y-%m-%dT%H:%MZ) md5 $(md5sum "$GATEWAY_JAR" | cut -c1-12)"
+    if head=$(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null); then
+        dirty=$(git -C "$REPO_DIR" status --porcelain -- src pom.xml 2>/dev/null | wc -l)
+        GATEWAY_BUILD+=", repo HEAD $head"
+        ((dirty > 0)) && GATEWAY_BUILD+=" + $dirty uncommitted file(s) in src/pom.xml"
+    fi
 fi
 
 log "compiling the load generator"
@@ -608,7 +617,7 @@ mkdir -p "$RESULTS_DIR"
     echo "Settings: $SETTINGS"
     echo
     if [[ -n $GATEWAY_CMD ]]; then
-        echo "Gateway: \`$GATEWAY_CMD\`"
+        echo "Gateway: \`$GATEWAY_CMD\` ($GATEWAY_BUILD)"
         echo
     fi
     if [[ -n $NOISE_NOTE ]]; then
@@ -624,7 +633,8 @@ mkdir -p "$RESULTS_DIR"
 {
     printf '{\n  "date": "%s",\n  "machine": "%s",\n  "versions": "%s",\n  "settings": "%s",\n' \
         "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$MACHINE" "$VERSIONS" "$SETTINGS"
-    printf '  "gateway_jvm_opts": "%s",\n  "gateway_hwm_kb": %s,\n' "$GATEWAY_JVM_OPTS" "${GATEWAY_HWM_KB:-null}"
+    printf '  "gateway_build": "%s",\n  "gateway_jvm_opts": "%s",\n  "gateway_hwm_kb": %s,\n' \
+        "$GATEWAY_BUILD" "$GATEWAY_JVM_OPTS" "${GATEWAY_HWM_KB:-null}"
     printf '  "busy_before_pct": %s,\n  "other_cpu_max_pct": %s,\n  "runs": {' "$BUSY_BEFORE" "$OTHER_CPU_MAX"
     sep=""
     for file in "$RUN_DIR"/*.kv; do
