@@ -41,10 +41,6 @@ public final class GatewayMetrics {
         return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     }
 
-    public PrometheusMeterRegistry registry() {
-        return registry;
-    }
-
     public String scrape() {
         return registry.scrape();
     }

@@ -19,20 +19,26 @@ import java.util.concurrent.locks.LockSupport;
 final class AccessLogWriter {
     private static final long PERIOD_NANOS = 20_000_000;
     private static final int MAX_QUEUED = 100_000;
-    private static final AccessLogWriter STDOUT =
-            new AccessLogWriter(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 64 * 1024));
+    private static final AccessLogWriter STDOUT = start(
+            new AccessLogWriter(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 64 * 1024), MAX_QUEUED));
 
     private final ConcurrentLinkedQueue<String> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicInteger dropped = new AtomicInteger();
     private final OutputStream out;
+    private final int maxQueued;
 
-    private AccessLogWriter(OutputStream out) {
+    AccessLogWriter(OutputStream out, int maxQueued) {
         this.out = out;
-        Thread writer = new Thread(this::run, "access-log-writer");
+        this.maxQueued = maxQueued;
+    }
+
+    private static AccessLogWriter start(AccessLogWriter w) {
+        Thread writer = new Thread(w::run, "access-log-writer");
         writer.setDaemon(true);
         writer.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(this::drain, "access-log-flush"));
+        Runtime.getRuntime().addShutdownHook(new Thread(w::drain, "access-log-flush"));
+        return w;
     }
 
     static AccessLogWriter stdout() {
@@ -40,7 +46,7 @@ final class AccessLogWriter {
     }
 
     void write(String line) {
-        if (queued.incrementAndGet() > MAX_QUEUED) {
+        if (queued.incrementAndGet() > maxQueued) {
             queued.decrementAndGet();
             dropped.incrementAndGet();
             return;
@@ -56,7 +62,7 @@ final class AccessLogWriter {
     }
 
     /** Also runs at shutdown, after the HTTP side has drained, so the last requests' lines are not lost. */
-    private synchronized void drain() {
+    synchronized void drain() {
         try {
             int lost = dropped.getAndSet(0);
             if (lost > 0) {
