@@ -26,8 +26,8 @@ import java.util.Set;
  * misses still gets the upstream's {@code context_length} error and {@code router.context_window_fallbacks}.
  */
 public record RequestNeeds(Set<String> imageParts, Set<String> mediaParts, Set<String> videoParts, boolean tools,
-        int promptTokens) {
-    public static final RequestNeeds NONE = new RequestNeeds(Set.of(), Set.of(), Set.of(), false, 0);
+        int promptTokens, int outputTokens) {
+    public static final RequestNeeds NONE = new RequestNeeds(Set.of(), Set.of(), Set.of(), false, 0, 0);
     private static final int CHARS_PER_TOKEN = 4;
     private static final int TOKENS_PER_MESSAGE = 4;
 
@@ -72,7 +72,16 @@ public record RequestNeeds(Set<String> imageParts, Set<String> mediaParts, Set<S
         }
         long tokens = chars / CHARS_PER_TOKEN + (long) messages * TOKENS_PER_MESSAGE;
         return new RequestNeeds(Set.copyOf(images), Set.copyOf(media), Set.copyOf(video), tools,
-                (int) Math.min(Integer.MAX_VALUE, tokens));
+                (int) Math.min(Integer.MAX_VALUE, tokens), requestedOutput(fields));
+    }
+
+    /** The answer length the client asked for ({@code max_completion_tokens}, else {@code max_tokens}); 0 if none. */
+    private static int requestedOutput(JsonObject fields) {
+        Object v = fields.getValue("max_completion_tokens");
+        if (!(v instanceof Number)) {
+            v = fields.getValue("max_tokens");
+        }
+        return v instanceof Number n && n.longValue() > 0 ? (int) Math.min(Integer.MAX_VALUE, n.longValue()) : 0;
     }
 
     private enum Kind { IMAGE, MEDIA, VIDEO, OTHER }
@@ -99,9 +108,16 @@ public record RequestNeeds(Set<String> imageParts, Set<String> mediaParts, Set<S
         return t.features().contains("vision") || t.features().contains("img2img");
     }
 
-    /** Whether {@code t} can serve the request at all: tools need {@code tool_calls}, and the prompt must fit. */
+    /**
+     * Whether {@code t} can serve the request at all: tools need {@code tool_calls}, the prompt must fit, and the
+     * answer length asked for must be within the model's {@code max_output_tokens} (the upstream would refuse it).
+     */
     public boolean usableBy(Target t) {
-        return (!tools || t.features().contains("tool_calls")) && fits(t);
+        return (!tools || t.features().contains("tool_calls")) && fits(t) && outputFits(t);
+    }
+
+    private boolean outputFits(Target t) {
+        return t.spec().maxOutputTokens() <= 0 || outputTokens <= t.spec().maxOutputTokens();
     }
 
     boolean fits(Target t) {
@@ -146,6 +162,12 @@ public record RequestNeeds(Set<String> imageParts, Set<String> mediaParts, Set<S
             return ApiError.invalidRequest("This request has tools, but none of the models that could serve it supports"
                     + " tool calls (models: " + models(candidates) + "). Give a model with the 'tool_calls' feature in"
                     + " the gateway's config, or send the request without tools.", "tools", "tools_not_supported");
+        }
+        if (candidates.stream().anyMatch(this::fits) && candidates.stream().noneMatch(this::outputFits)) {
+            int most = candidates.stream().mapToInt(t -> t.spec().maxOutputTokens()).max().orElse(0);
+            return ApiError.invalidRequest("This request asks for up to " + outputTokens + " output tokens, more than"
+                    + " every model that could serve it produces (largest max_output_tokens: " + most + ", models: "
+                    + models(candidates) + ").", "max_completion_tokens", "invalid_value");
         }
         int largest = candidates.stream().mapToInt(t -> t.spec().contextWindow()).max().orElse(0);
         return ApiError.invalidRequest("This request's prompt is about " + promptTokens + " tokens (estimated), more"

@@ -132,6 +132,27 @@ class FeatureRoutingTest {
     }
 
     @Test
+    void should_skip_a_target_whose_max_output_tokens_the_request_exceeds() {
+        gateway("{\"m\":{\"max_output_tokens\":100}}", "{\"m\":{\"max_output_tokens\":8192}}");
+        TestGateway.Response r = ask(new JsonObject().put("messages", ChatCompletionsProxyTest.userMessage())
+                .put("max_completion_tokens", 1000));
+        assertThat(r.header("x-gateway-provider")).isEqualTo("rich");
+        assertThat(plain.requests()).isEmpty();
+        assertThat(ask(new JsonObject().put("messages", ChatCompletionsProxyTest.userMessage()).put("max_tokens", 50))
+                .header("x-gateway-provider")).as("a short answer fits the first").isEqualTo("plain");
+    }
+
+    @Test
+    void should_refuse_an_answer_longer_than_every_model_produces() {
+        gateway("{\"m\":{\"max_output_tokens\":100}}", null);
+        TestGateway.Response r = ask(new JsonObject().put("messages", ChatCompletionsProxyTest.userMessage()).put("max_tokens", 500));
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.error().getString("param")).isEqualTo("max_completion_tokens");
+        assertThat(r.error().getString("message")).contains("500", "100");
+        assertThat(plain.requests()).isEmpty();
+    }
+
+    @Test
     void should_refuse_a_prompt_larger_than_every_context_window() {
         gateway("{\"m\":{\"context_window\":100}}", null);
         JsonArray longPrompt = new JsonArray().add(new JsonObject().put("role", "user").put("content", "word ".repeat(400)));
