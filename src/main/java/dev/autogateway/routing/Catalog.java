@@ -12,6 +12,10 @@ import java.util.Set;
 /** Every (provider, model, key) the config offers, and which of them can serve a request. */
 public final class Catalog {
     private final List<ProviderConfig> providers;
+    /** The config is fixed for a catalog's life, so the same question always gets the same answer. */
+    private final Memo<Question, List<Target>> answers = new Memo<>(4096, this::find);
+
+    private record Question(List<String> names, String provider, String alias, boolean strictAlias) {}
 
     public Catalog(List<ProviderConfig> providers) {
         this.providers = List.copyOf(providers);
@@ -32,17 +36,21 @@ public final class Catalog {
 
     /** Targets able to serve the request, in config order: requested names, then providers, models and keys. */
     public List<Target> candidates(RouteRequest r) {
+        return answers.get(new Question(r.models().names(), r.provider(), r.alias(), r.strictAlias()));
+    }
+
+    private List<Target> find(Question q) {
         Set<Target> out = new LinkedHashSet<>();
-        List<String> names = r.models().any() ? Collections.singletonList(null) : r.models().names();
+        List<String> names = q.names().isEmpty() ? Collections.singletonList(null) : q.names();
         for (String name : names) {
             String pinned = prefixProvider(name);
             String bare = pinned == null ? name : name.substring(name.indexOf('/') + 1);
             for (ProviderConfig p : providers) {
-                if (r.provider() != null && !p.name().equalsIgnoreCase(r.provider())
+                if (q.provider() != null && !p.name().equalsIgnoreCase(q.provider())
                         || pinned != null && !p.name().equalsIgnoreCase(pinned)) {
                     continue;
                 }
-                List<ApiKey> keys = p.keysFor(r.alias(), r.strictAlias());
+                List<ApiKey> keys = p.keysFor(q.alias(), q.strictAlias());
                 for (ModelSpec m : models(p, bare)) {
                     String upstreamModel = m.wildcard() ? bare : m.name();
                     for (ApiKey k : keys) {

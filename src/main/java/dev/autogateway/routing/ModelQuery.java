@@ -11,8 +11,14 @@ import java.util.Set;
  */
 public record ModelQuery(String raw, List<String> names) {
     private static final Set<String> ANY = Set.of("", "none", "any", "auto");
+    /** Most requests name one of a few models: parse each string once. */
+    private static final Memo<String, ModelQuery> PARSED = new Memo<>(4096, ModelQuery::doParse);
 
     public static ModelQuery parse(String raw) {
+        return PARSED.get(raw == null ? "" : raw);
+    }
+
+    private static ModelQuery doParse(String raw) {
         String s = raw == null ? "" : raw.trim();
         if (ANY.contains(s.toLowerCase(Locale.ROOT))) {
             return new ModelQuery(s, List.of());
