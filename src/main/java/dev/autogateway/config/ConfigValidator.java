@@ -17,6 +17,8 @@ import java.util.Set;
 final class ConfigValidator {
     static final List<String> STRATEGIES = List.of("sequential", "adaptive", "bandit");
     static final String DEFAULT_PERSISTENCE_PATH = "~/.auto-gateway/adaptive-state.json";
+    /** Not the original's 1.5: see {@code BanditStrategy} and docs/routing.md. */
+    static final double DEFAULT_BANDIT_EXPLORATION = 0.2;
     static final Set<String> TUNNELS = Set.of("none", "ngrok", "cloudflared");
     static final List<String> MODEL_KEYS = List.of("features", "fallbacks", "context_window", "max_output_tokens");
     static final String DEFAULT_OPENAI_BASE_URL = "https://api.openai.com/v1";
@@ -180,10 +182,10 @@ final class ConfigValidator {
     }
 
     private double banditExploration(Double raw) {
-        double c = raw == null ? 1.5 : raw;
+        double c = raw == null ? DEFAULT_BANDIT_EXPLORATION : raw;
         if (!(c >= 0) || c > 100) {
             problems.add("router.bandit_exploration: must be between 0 and 100, got " + c);
-            return 1.5;
+            return DEFAULT_BANDIT_EXPLORATION;
         }
         return c;
     }

@@ -27,11 +27,11 @@ import java.util.Map;
  * @param avoidModels models {@code adaptive} uses only when better ones are not healthy (weight x0.3, the original's
  *     penalty for its hard-coded list of small models)
  * @param persistencePath where the learning strategies' state is saved, or null to keep it in memory
- * @param banditExploration UCB1's exploration constant C
+ * @param banditExploration UCB1's exploration constant C (0.2 by default; the original's was 1.5)
  * @param banditHalfLifeMs how fast {@code bandit} forgets: each outcome counts half as much per half-life of age, so
  *     it follows targets that change; 0 keeps every outcome forever, as the original did
- * @param probeIntervalMs after how long without an attempt {@code adaptive} tries a target again, so one that
- *     recovered or was never tried gets its chance
+ * @param probeIntervalMs after how long without an attempt {@code adaptive} and {@code bandit} try a target again, so
+ *     one that recovered or was never tried gets its chance
  * @param backoff by failure class ({@link Backoff#CLASSES}): how long a failing target or key rests
  */
 public record RouterConfig(

@@ -9,7 +9,8 @@ import java.util.function.LongSupplier;
 /**
  * The original's adaptive strategy: each target's health score (success rate, latency, stability, recency: 40/30/20/10)
  * picks a weight band, adjusted for latency and streaks, and targets go best weight first. Constants and formulas
- * are the original's (seed {@code strategies/adaptive.py}); what differs is listed on each method.
+ * are the original's (seed {@code strategies/adaptive.py}); what differs is listed on each method, and the probes of
+ * {@link LearningStrategy} try a demoted target again.
  */
 public final class AdaptiveStrategy extends LearningStrategy {
     static final double HEALTH_EXCELLENT = 80;
@@ -26,14 +27,10 @@ public final class AdaptiveStrategy extends LearningStrategy {
     static final double PREFERRED = 2.0;
     /** {@code router.avoid_models}: the factor the original applied to its hard-coded "small models". */
     static final double AVOIDED = 0.3;
-    static final long FAILED_PROBE_SPACING_MS = 1_000;
-
-    private final RouterConfig config;
 
     public AdaptiveStrategy(RouterConfig config, HealthStore store, TargetHealth health, StickySessions sessions,
             LongSupplier clock) {
         super(config, store, health, sessions, clock);
-        this.config = config;
     }
 
     /** The original's {@code health_score}, 0-100. A target never tried scores 77. */
@@ -93,48 +90,5 @@ public final class AdaptiveStrategy extends LearningStrategy {
                 .thenComparingDouble(c -> c.stats().avgLatencyMs())
                 .thenComparingInt(Candidate::position));
         return out;
-    }
-
-    /**
-     * Probes: the original never tried a demoted target again while a better one served, so a primary that came
-     * back from an outage, or that was never tried, stayed unused. Here one request at a time tries first a target
-     * that failed last and whose backoff has run out, or one not tried for {@code router.probe_interval}.
-     */
-    @Override
-    List<Candidate> explore(List<Candidate> ranked, long now) {
-        for (int i = 0; i < ranked.size(); i++) {
-            Candidate c = ranked.get(i);
-            if (dueForProbe(c.stats(), now)) {
-                // Claimed atomically and held for as long as one attempt may take, so concurrent requests do not
-                // all probe the same target.
-                long until = now + config.attemptTimeoutMs();
-                if (store.update(c.target().id(), st -> dueForProbe(st, now) ? st.probing(until) : st).probeUntilMs() != until) {
-                    continue;
-                }
-                if (i > 0) {
-                    List<Candidate> out = new ArrayList<>(ranked);
-                    out.add(0, out.remove(i));
-                    return out;
-                }
-                return ranked;
-            }
-        }
-        return ranked;
-    }
-
-    /**
-     * A failed target is due when its backoff has run out (it is not gated, or it would not be here), but no sooner
-     * than 1 s, 2 s, 4 s, ... after its last failure, up to the probe interval: failures with no backoff of their own
-     * (a 404 from one upstream) are not probed on every request.
-     */
-    private boolean dueForProbe(TargetStats s, long now) {
-        if (s.probeUntilMs() > now) {
-            return false;
-        }
-        if (s.consecutiveFailures() > 0) {
-            long spacing = Math.min(config.probeIntervalMs(), FAILED_PROBE_SPACING_MS << Math.min(s.consecutiveFailures() - 1, 20));
-            return now - s.lastFailureMs() >= spacing;
-        }
-        return now - s.lastAttemptMs() >= config.probeIntervalMs();
     }
 }

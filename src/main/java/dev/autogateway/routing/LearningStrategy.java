@@ -8,14 +8,16 @@ import java.util.function.LongSupplier;
 /**
  * What {@link AdaptiveStrategy} and {@link BanditStrategy} share: state in a {@link HealthStore}, the gates of
  * {@link TargetHealth} (a target cooling down or with an open circuit goes last, where the router passes over it),
- * and sticky sessions. Subclasses only rank.
+ * probes, and sticky sessions. Subclasses only rank.
  */
 abstract class LearningStrategy implements Strategy {
+    static final long FAILED_PROBE_SPACING_MS = 1_000;
+
     protected final HealthStore store;
     protected final TargetHealth health;
     protected final StickySessions sessions;
     protected final LongSupplier clock;
-    private final long banditHalfLifeMs;
+    protected final RouterConfig config;
 
     /** @param sessions null when {@code router.sticky} is off */
     LearningStrategy(RouterConfig config, HealthStore store, TargetHealth health, StickySessions sessions, LongSupplier clock) {
@@ -23,7 +25,7 @@ abstract class LearningStrategy implements Strategy {
         this.health = health;
         this.sessions = sessions;
         this.clock = clock;
-        this.banditHalfLifeMs = config.banditHalfLifeMs();
+        this.config = config;
     }
 
     /** One candidate as a strategy sees it: the target, its stats, its config position, and whether it is gated. */
@@ -31,11 +33,6 @@ abstract class LearningStrategy implements Strategy {
 
     /** The candidates best first; gated ones are sorted last by the caller whatever this returns. */
     abstract List<Candidate> rank(List<Candidate> candidates, long now);
-
-    /** A chance to move a target to the front to learn about it (only when no session pins the request). */
-    List<Candidate> explore(List<Candidate> ranked, long now) {
-        return ranked;
-    }
 
     @Override
     public final List<Target> order(List<Target> targets, RouteRequest request) {
@@ -58,6 +55,49 @@ abstract class LearningStrategy implements Strategy {
         List<Target> out = new ArrayList<>(ranked.size());
         ranked.forEach(c -> out.add(c.target()));
         return out;
+    }
+
+    /**
+     * Probes (only when no session pins the request): the original never tried a demoted target again while a better
+     * one served, so a primary that came back from an outage, or that was never tried, stayed unused. Here one
+     * request at a time tries first a target that failed last and whose backoff has run out, or one not tried for
+     * {@code router.probe_interval}.
+     */
+    private List<Candidate> explore(List<Candidate> ranked, long now) {
+        for (int i = 0; i < ranked.size(); i++) {
+            Candidate c = ranked.get(i);
+            if (dueForProbe(c.stats(), now)) {
+                // Claimed atomically and held for as long as one attempt may take, so concurrent requests do not
+                // all probe the same target.
+                long until = now + config.attemptTimeoutMs();
+                if (store.update(c.target().id(), st -> dueForProbe(st, now) ? st.probing(until) : st).probeUntilMs() != until) {
+                    continue;
+                }
+                if (i > 0) {
+                    List<Candidate> out = new ArrayList<>(ranked);
+                    out.add(0, out.remove(i));
+                    return out;
+                }
+                return ranked;
+            }
+        }
+        return ranked;
+    }
+
+    /**
+     * A failed target is due when its backoff has run out (it is not gated, or it would not be here), but no sooner
+     * than 1 s, 2 s, 4 s, ... after its last failure, up to the probe interval: failures with no backoff of their own
+     * (a 404 from one upstream) are not probed on every request.
+     */
+    private boolean dueForProbe(TargetStats s, long now) {
+        if (s.probeUntilMs() > now) {
+            return false;
+        }
+        if (s.consecutiveFailures() > 0) {
+            long spacing = Math.min(config.probeIntervalMs(), FAILED_PROBE_SPACING_MS << Math.min(s.consecutiveFailures() - 1, 20));
+            return now - s.lastFailureMs() >= spacing;
+        }
+        return now - s.lastAttemptMs() >= config.probeIntervalMs();
     }
 
     boolean gated(Target t) {
@@ -88,6 +128,6 @@ abstract class LearningStrategy implements Strategy {
 
     @Override
     public void record(Target target, AttemptOutcome outcome) {
-        store.record(target, outcome, clock.getAsLong(), banditHalfLifeMs);
+        store.record(target, outcome, clock.getAsLong(), config.banditHalfLifeMs());
     }
 }

@@ -11,9 +11,8 @@ import io.vertx.core.shareddata.Shareable;
  * @param ewmaLatencyMs the original's EWMA (alpha 0.3, first sample taken as is) of successful calls' total time;
  *     0 until the first success. Unlike the original's, it is persisted.
  * @param ewmaTtftMs the same for the time to first token (equal to the total for non-streaming calls)
- * @param reward UCB1's reward sum: +1 per success plus {@code max(-1, 1 - latency/1000)}, -2 per failure
  * @param recentAttempts attempts, each counting half as much per {@code router.bandit_half_life} of age
- * @param recentReward the reward sum, discounted the same way
+ * @param recentSuccesses successes, discounted the same way
  * @param recentAt when the two were last brought up to date
  * @param probeUntilMs a probe of this target is in flight until then: no other request probes it meanwhile
  */
@@ -25,9 +24,8 @@ public record TargetStats(
         int consecutiveFailures,
         double ewmaLatencyMs,
         double ewmaTtftMs,
-        double reward,
         double recentAttempts,
-        double recentReward,
+        double recentSuccesses,
         long recentAt,
         long lastSuccessMs,
         long lastFailureMs,
@@ -35,7 +33,7 @@ public record TargetStats(
         String lastError,
         long probeUntilMs) implements Shareable {
 
-    public static final TargetStats NEW = new TargetStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, 0);
+    public static final TargetStats NEW = new TargetStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, 0);
     static final double EWMA_ALPHA = 0.3;
     /**
      * A latency learned this long ago says little about now: the next sample replaces it instead of weighing 30%.
@@ -56,17 +54,16 @@ public record TargetStats(
             double latency = Math.max(0, o.latencyMs());
             double ttft = o.ttftMs() >= 0 ? o.ttftMs() : latency;
             boolean stale = now - lastSuccessMs >= STALE_AFTER_MS;
-            double r = 1.0 + Math.max(-1.0, 1.0 - latency / 1000.0);
             return new TargetStats(attempts + 1, successes + 1, failures, consecutiveSuccesses + 1, 0,
-                    ewma(ewmaLatencyMs, latency, stale), ewma(ewmaTtftMs, ttft, stale), reward + r,
-                    recentAttempts * decay + 1, recentReward * decay + r, now,
+                    ewma(ewmaLatencyMs, latency, stale), ewma(ewmaTtftMs, ttft, stale),
+                    recentAttempts * decay + 1, recentSuccesses * decay + 1, now,
                     now, lastFailureMs, now, lastError, 0);
         }
         if (requestFault(o.error())) {
             return this;
         }
         return new TargetStats(attempts + 1, successes, failures + 1, 0, consecutiveFailures + 1,
-                ewmaLatencyMs, ewmaTtftMs, reward - 2.0, recentAttempts * decay + 1, recentReward * decay - 2.0, now,
+                ewmaLatencyMs, ewmaTtftMs, recentAttempts * decay + 1, recentSuccesses * decay, now,
                 lastSuccessMs, now, now, o.error().wireName(), 0);
     }
 
@@ -90,8 +87,8 @@ public record TargetStats(
 
     TargetStats probing(long until) {
         return new TargetStats(attempts, successes, failures, consecutiveSuccesses, consecutiveFailures, ewmaLatencyMs,
-                ewmaTtftMs, reward, recentAttempts, recentReward, recentAt, lastSuccessMs, lastFailureMs, lastAttemptMs,
-                lastError, until);
+                ewmaTtftMs, recentAttempts, recentSuccesses, recentAt, lastSuccessMs, lastFailureMs, lastAttemptMs, lastError,
+                until);
     }
 
     /** The original's success rate: 0.5 for a target never tried. */
@@ -113,9 +110,8 @@ public record TargetStats(
                 .put("consecutive_failures", consecutiveFailures)
                 .put("ewma_latency_ms", ewmaLatencyMs)
                 .put("ewma_ttft_ms", ewmaTtftMs)
-                .put("reward", reward)
                 .put("recent_attempts", recentAttempts)
-                .put("recent_reward", recentReward)
+                .put("recent_successes", recentSuccesses)
                 .put("recent_at", recentAt)
                 .put("last_success_ms", lastSuccessMs)
                 .put("last_failure_ms", lastFailureMs)
@@ -123,19 +119,24 @@ public record TargetStats(
                 .put("last_error", lastError);
     }
 
-    /** Reads {@link #toJson}; missing fields are zero, so files from older versions still load. */
+    /**
+     * Reads {@link #toJson}; missing fields are zero, so files from older versions still load. Files from before
+     * {@code recent_successes} get the lifetime success rate in its place.
+     */
     public static TargetStats fromJson(JsonObject j) {
+        long attempts = j.getLong("attempts", 0L);
+        long successes = j.getLong("successes", 0L);
+        double recentAttempts = j.getDouble("recent_attempts", 0.0);
         return new TargetStats(
-                j.getLong("attempts", 0L),
-                j.getLong("successes", 0L),
+                attempts,
+                successes,
                 j.getLong("failures", 0L),
                 j.getInteger("consecutive_successes", 0),
                 j.getInteger("consecutive_failures", 0),
                 j.getDouble("ewma_latency_ms", 0.0),
                 j.getDouble("ewma_ttft_ms", 0.0),
-                j.getDouble("reward", 0.0),
-                j.getDouble("recent_attempts", 0.0),
-                j.getDouble("recent_reward", 0.0),
+                recentAttempts,
+                j.getDouble("recent_successes", attempts == 0 ? 0.0 : recentAttempts * successes / attempts),
                 j.getLong("recent_at", 0L),
                 j.getLong("last_success_ms", 0L),
                 j.getLong("last_failure_ms", 0L),

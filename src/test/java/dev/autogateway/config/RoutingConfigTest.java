@@ -30,7 +30,7 @@ class RoutingConfigTest {
         assertThat(r.persistencePath()).isEqualTo(System.getProperty("user.home") + "/.auto-gateway/adaptive-state.json");
         assertThat(r.backoff().get("rate_limit")).isEqualTo(new Backoff(5_000, 60_000, 2.0, false));
         assertThat(r.backoff().get("quota")).isEqualTo(new Backoff(60_000, 3_600_000, 2.0, false));
-        assertThat(r.banditExploration()).isEqualTo(1.5);
+        assertThat(r.banditExploration()).isEqualTo(0.2);
         assertThat(r.banditHalfLifeMs()).isEqualTo(60_000);
         assertThat(r.probeIntervalMs()).isEqualTo(30_000);
         assertThat(r.preferModels()).isEmpty();
@@ -50,12 +50,12 @@ class RoutingConfigTest {
     @Test
     void reads_preferences_stickiness_and_backoff_overrides() {
         RouterConfig r = router("{\"strategy\":\"bandit\",\"sticky\":false,\"prefer_models\":[\"gpt-4o\"],\"avoid_models\":[\"tiny\"],"
-                + "\"bandit_exploration\":0.3,\"bandit_half_life\":0,\"quota_cooldown\":900,"
+                + "\"bandit_exploration\":1.5,\"bandit_half_life\":0,\"quota_cooldown\":900,"
                 + "\"backoff\":{\"network\":{\"max\":10},\"rate_limit\":{\"initial\":0}}}");
         assertThat(r.sticky()).isFalse();
         assertThat(r.preferModels()).containsExactly("gpt-4o");
         assertThat(r.avoidModels()).containsExactly("tiny");
-        assertThat(r.banditExploration()).isEqualTo(0.3);
+        assertThat(r.banditExploration()).isEqualTo(1.5);
         assertThat(r.banditHalfLifeMs()).isZero();
         assertThat(r.backoff().get("network")).isEqualTo(new Backoff(1_000, 10_000, 2.0, false));
         assertThat(r.backoff().get("rate_limit").enabled()).isFalse();

@@ -11,7 +11,7 @@ class AdaptiveStrategyTest {
     private static TargetStats stats(long attempts, long successes, int consecutiveSuccesses, int consecutiveFailures,
             double ewma, long lastSuccess, long lastFailure) {
         return new TargetStats(attempts, successes, attempts - successes, consecutiveSuccesses, consecutiveFailures, ewma,
-                ewma, 0, 0, 0, 0, lastSuccess, lastFailure, Math.max(lastSuccess, lastFailure), null, 0);
+                ewma, 0, 0, 0, lastSuccess, lastFailure, Math.max(lastSuccess, lastFailure), null, 0);
     }
 
     @Test

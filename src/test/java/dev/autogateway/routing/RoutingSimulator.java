@@ -43,8 +43,8 @@ public final class RoutingSimulator {
     /** ... and as back in use once it gets at least this share. */
     static final double IN_USE_SHARE = 0.5;
     static final int WINDOW = 20;
-    /** "bandit C=0.3": the bandit with a lower exploration constant than the original's 1.5. */
-    static final List<String> STRATEGIES = List.of("oracle", "random", "sequential", "adaptive", "bandit", "bandit C=0.3");
+    /** "bandit C=1.5": the bandit with the original's exploration constant instead of the default 0.2. */
+    static final List<String> STRATEGIES = List.of("oracle", "random", "sequential", "adaptive", "bandit", "bandit C=1.5");
 
     /**
      * A scenario: its targets (one model "m"; {@code keysOfOne} puts them all on one provider as keys), and the
@@ -142,8 +142,7 @@ public final class RoutingSimulator {
         this.scenario = scenario;
         this.strategyName = strategyName;
         this.rng = new SplittableRandom(seed);
-        GatewayConfig cfg = ConfigLoader.parse(config(scenario, strategyName.split(" ")[0],
-                strategyName.contains("C=") ? Double.parseDouble(strategyName.substring(strategyName.indexOf("C=") + 2)) : 1.5), Map.of());
+        GatewayConfig cfg = ConfigLoader.parse(config(scenario, strategyName), Map.of());
         this.config = cfg.router();
         this.targets = new Catalog(cfg.providers()).candidates(new RouteRequest(ModelQuery.parse("m"), null, null, true));
         for (int i = 0; i < targets.size(); i++) {
@@ -164,8 +163,12 @@ public final class RoutingSimulator {
         };
     }
 
-    /** The scenario's targets as gateway config: default router settings, the strategy's own backoff defaults. */
-    private static String config(Scenario s, String strategy, double exploration) {
+    /**
+     * The scenario's targets as gateway config: default router settings, the strategy's own backoff defaults, and
+     * the exploration constant a name like "bandit C=1.5" gives.
+     */
+    private static String config(Scenario s, String strategyName) {
+        String strategy = strategyName.split(" ")[0];
         String name = strategy.equals("adaptive") || strategy.equals("bandit") ? strategy : "sequential";
         JsonArray providers = new JsonArray();
         if (s.keysOfOne()) {
@@ -177,9 +180,12 @@ public final class RoutingSimulator {
             s.targets().forEach(t -> providers.add(new JsonObject().put("name", t.name).put("type", "echo")
                     .put("api_key", "sk-sim-" + t.name).put("models", new JsonArray().add("m"))));
         }
-        return new JsonObject().put("router", new JsonObject().put("strategy", name).put("persistence_path", "")
-                        .put("bandit_exploration", exploration))
-                .put("providers", providers).encode();
+        JsonObject router = new JsonObject().put("strategy", name).put("persistence_path", "");
+        int c = strategyName.indexOf("C=");
+        if (c >= 0) {
+            router.put("bandit_exploration", Double.parseDouble(strategyName.substring(c + 2)));
+        }
+        return new JsonObject().put("router", router).put("providers", providers).encode();
     }
 
     /** The truth, first: targets that would not surely fail now, by mean latency plus a second per 100% error rate. */

@@ -45,7 +45,11 @@ class StrategyVerticleTest {
         assertThat(a.successes()).isEqualTo(2);
         assertThat(a.ewmaLatencyMs()).isEqualTo(0.3 * 200 + 0.7 * 400);
         assertThat(a.ewmaTtftMs()).isEqualTo(0.3 * 60 + 0.7 * 120);
-        assertThat(fresh.get(f.t("b").id()).consecutiveFailures()).isEqualTo(1);
+        assertThat(a.recentSuccesses()).isEqualTo(2);
+        TargetStats b = fresh.get(f.t("b").id());
+        assertThat(b.consecutiveFailures()).isEqualTo(1);
+        assertThat(b.recentAttempts()).isEqualTo(1);
+        assertThat(b.recentSuccesses()).isZero();
         assertThat(freshCooldowns.remainingMs(f.t("b"))).isEqualTo(60_000);
     }
 
