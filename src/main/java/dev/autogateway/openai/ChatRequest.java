@@ -11,9 +11,13 @@ import java.util.Set;
 /**
  * A validated {@code POST /v1/chat/completions} body. {@code fields} is everything the client sent except the
  * gateway's own extras, so every OpenAI field, known or not, reaches the upstream unchanged.
+ *
+ * @param body the client's bytes, when they are {@code fields} exactly (no gateway extras to strip): an upstream
+ *     sent the same fields and model gets them as they are, without a JSON encode; null otherwise
  */
 public record ChatRequest(
         JsonObject fields,
+        Buffer body,
         String model,
         boolean stream,
         boolean includeUsage,
@@ -37,10 +41,10 @@ public record ChatRequest(
         if (json == null) {
             throw ApiError.invalidRequest("The request body is empty; expected a JSON object.", null);
         }
-        return validate(json);
+        return validate(json, body);
     }
 
-    static ChatRequest validate(JsonObject json) {
+    static ChatRequest validate(JsonObject json, Buffer body) {
         Object model = json.getValue("model");
         if (model != null && !(model instanceof String)) {
             throw ApiError.invalidRequest("'model' must be a string.", "model");
@@ -60,9 +64,14 @@ public record ChatRequest(
         }
         boolean includeUsage = stream && options instanceof JsonObject o && Boolean.TRUE.equals(o.getValue("include_usage"));
 
-        Map<String, Object> fields = new LinkedHashMap<>(json.getMap());
-        fields.keySet().removeAll(GATEWAY_FIELDS);
-        return new ChatRequest(new JsonObject(fields), (String) model, stream, includeUsage, provider, alias,
+        JsonObject fields = json;
+        if (GATEWAY_FIELDS.stream().anyMatch(json::containsKey)) {
+            Map<String, Object> kept = new LinkedHashMap<>(json.getMap());
+            kept.keySet().removeAll(GATEWAY_FIELDS);
+            fields = new JsonObject(kept);
+            body = null;
+        }
+        return new ChatRequest(fields, body, (String) model, stream, includeUsage, provider, alias,
                 strictAlias, extra == null ? null : (JsonObject) extra);
     }
 
@@ -72,7 +81,7 @@ public record ChatRequest(
                 .add(new JsonObject().put("role", "assistant").put("content", partial));
         Map<String, Object> copy = new LinkedHashMap<>(fields.getMap());
         copy.put("messages", messages);
-        return new ChatRequest(new JsonObject(copy), model, stream, includeUsage, provider, alias, strictAlias, extraBody);
+        return new ChatRequest(new JsonObject(copy), null, model, stream, includeUsage, provider, alias, strictAlias, extraBody);
     }
 
     private static void validateMessages(Object value) {

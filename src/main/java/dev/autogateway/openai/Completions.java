@@ -21,41 +21,53 @@ public final class Completions {
         return System.currentTimeMillis() / 1000;
     }
 
-    /** Fills the fields {@code CreateChatCompletionResponse} requires; keeps everything the upstream sent. */
-    public static JsonObject normalizeCompletion(JsonObject c, String model) {
-        defaults(c, "chat.completion", model);
+    /**
+     * Fills the fields {@code CreateChatCompletionResponse} requires; keeps everything the upstream sent. Returns
+     * whether it changed anything: when not, the upstream's bytes can go to the client as they are.
+     */
+    public static boolean normalizeCompletion(JsonObject c, String model) {
+        boolean changed = defaults(c, "chat.completion", model) | !(c.getValue("choices") instanceof JsonArray);
         for (Object o : choices(c)) {
             if (o instanceof JsonObject choice) {
-                choice.getMap().putIfAbsent("logprobs", null);
+                changed |= putIfAbsent(choice, "logprobs", null);
                 if (choice.getValue("message") instanceof JsonObject m) {
-                    m.getMap().putIfAbsent("role", "assistant");
-                    m.getMap().putIfAbsent("refusal", null);
+                    changed |= putIfAbsent(m, "role", "assistant");
+                    changed |= putIfAbsent(m, "refusal", null);
                     JsonArray calls = m.getJsonArray("tool_calls");
                     if (calls != null && !calls.isEmpty()) {
-                        typeToolCalls(calls);
+                        changed |= typeToolCalls(calls);
                         if ("".equals(m.getValue("content"))) {
                             m.putNull("content");
+                            changed = true;
                         }
                     }
-                    m.getMap().putIfAbsent("content", null);
+                    changed |= putIfAbsent(m, "content", null);
                 }
             }
         }
-        return c;
+        return changed;
     }
 
     /** Fills the fields {@code CreateChatCompletionStreamResponse} requires; keeps everything the upstream sent. */
-    public static JsonObject normalizeChunk(JsonObject c, String model) {
-        defaults(c, "chat.completion.chunk", model);
+    public static boolean normalizeChunk(JsonObject c, String model) {
+        boolean changed = defaults(c, "chat.completion.chunk", model) | !(c.getValue("choices") instanceof JsonArray);
         for (Object o : choices(c)) {
             if (o instanceof JsonObject choice) {
-                choice.getMap().putIfAbsent("finish_reason", null);
+                changed |= putIfAbsent(choice, "finish_reason", null);
                 if (choice.getValue("delta") instanceof JsonObject d && d.getValue("tool_calls") instanceof JsonArray calls) {
-                    typeToolCalls(calls);
+                    changed |= typeToolCalls(calls);
                 }
             }
         }
-        return c;
+        return changed;
+    }
+
+    private static boolean putIfAbsent(JsonObject o, String field, Object value) {
+        if (o.containsKey(field)) {
+            return false;
+        }
+        o.put(field, value);
+        return true;
     }
 
     private static JsonArray choices(JsonObject c) {
@@ -68,26 +80,37 @@ public final class Completions {
         return empty;
     }
 
-    private static void defaults(JsonObject c, String object, String model) {
+    private static boolean defaults(JsonObject c, String object, String model) {
+        boolean changed = false;
         if (!(c.getValue("id") instanceof String)) {
             c.put("id", newId());
+            changed = true;
         }
-        c.put("object", object);
+        if (!object.equals(c.getValue("object"))) {
+            c.put("object", object);
+            changed = true;
+        }
         if (!(c.getValue("created") instanceof Number)) {
             c.put("created", now());
+            changed = true;
         }
         if (!(c.getValue("model") instanceof String s) || s.isEmpty()) {
             c.put("model", model);
+            changed = true;
         }
+        return changed;
     }
 
     /** Some servers omit {@code "type":"function"}; the spec requires it wherever a call's id is given. */
-    private static void typeToolCalls(JsonArray calls) {
+    private static boolean typeToolCalls(JsonArray calls) {
+        boolean changed = false;
         for (Object o : calls) {
             if (o instanceof JsonObject call && call.getValue("id") != null && call.getValue("type") == null) {
                 call.put("type", "function");
+                changed = true;
             }
         }
+        return changed;
     }
 
     public static JsonObject chunk(String id, long created, String model, JsonObject delta, String finishReason) {

@@ -2,6 +2,9 @@ package dev.autogateway.provider;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.LocalMap;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Keeps a request on the event loop that received it. Each provider verticle instance also listens on an address
@@ -11,6 +14,15 @@ import io.vertx.core.shareddata.LocalMap;
  */
 final class LoopAffinity {
     private static final String MAP = "gw.provider.loops";
+    /** Bumped by every (un)registration: a thread's cached answers are good until it changes. */
+    private static final AtomicLong VERSION = new AtomicLong();
+    private static final ThreadLocal<Resolved> RESOLVED = ThreadLocal.withInitial(Resolved::new);
+
+    /** One thread's answers of {@link #resolve}, as of {@code version}. */
+    private static final class Resolved {
+        final Map<String, String> addresses = new HashMap<>();
+        long version = -1;
+    }
 
     private LoopAffinity() {}
 
@@ -21,16 +33,26 @@ final class LoopAffinity {
 
     static void register(Vertx vertx, String loopAddress) {
         loops(vertx).put(loopAddress, Boolean.TRUE);
+        VERSION.incrementAndGet();
     }
 
     static void unregister(Vertx vertx, String loopAddress) {
         loops(vertx).remove(loopAddress);
+        VERSION.incrementAndGet();
     }
 
-    /** Where a caller on this thread should send a request for {@code address}. */
+    /** Where a caller on this thread should send a request for {@code address}; worked out once per thread. */
     static String resolve(Vertx vertx, String address) {
-        String local = onThisLoop(address);
-        return loops(vertx).containsKey(local) ? local : address;
+        Resolved r = RESOLVED.get();
+        long version = VERSION.get();
+        if (r.version != version) {
+            r.addresses.clear();
+            r.version = version;
+        }
+        return r.addresses.computeIfAbsent(address, a -> {
+            String local = onThisLoop(a);
+            return loops(vertx).containsKey(local) ? local : a;
+        });
     }
 
     private static LocalMap<String, Boolean> loops(Vertx vertx) {

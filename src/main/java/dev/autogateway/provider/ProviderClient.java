@@ -3,7 +3,6 @@ package dev.autogateway.provider;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.json.JsonObject;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -19,7 +18,7 @@ public final class ProviderClient {
         this.vertx = vertx;
     }
 
-    public Future<JsonObject> complete(String providerAddress, ProviderRequest request) {
+    public Future<Completion> complete(String providerAddress, ProviderRequest request) {
         DeliveryOptions opts = new DeliveryOptions().setLocalOnly(true)
                 .setSendTimeout(request.limits().remainingMs() + 1_000);
         return vertx.eventBus().<ProviderReply>request(LoopAffinity.resolve(vertx, providerAddress), request, opts).compose(m -> {

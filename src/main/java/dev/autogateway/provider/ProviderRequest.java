@@ -1,18 +1,22 @@
 package dev.autogateway.provider;
 
 import dev.autogateway.config.ApiKey;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
 /**
  * One attempt, as the HTTP side hands it to a provider verticle over the event bus (by reference, through
  * {@link LocalCodec}). {@code fields} is the client's request minus the gateway's own extras; it is shared between
- * attempts and must not be mutated. {@code streamAddress} is set for streaming attempts.
+ * attempts and must not be mutated. {@code body} is the client's bytes when they encode
+ * {@code fields} with this target's model, so they can go upstream as they are (null otherwise).
+ * {@code streamAddress} is set for streaming attempts.
  */
 public record ProviderRequest(
         String requestId,
         String model,
         ApiKey key,
         JsonObject fields,
+        Buffer body,
         JsonObject extraBody,
         boolean stream,
         boolean includeUsage,

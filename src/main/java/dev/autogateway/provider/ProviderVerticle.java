@@ -4,7 +4,6 @@ import dev.autogateway.config.ProviderConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonObject;
 
 /**
  * Serves one configured provider on its event-bus address. Subclasses turn a {@link ProviderRequest} into an
@@ -54,7 +53,7 @@ public abstract class ProviderVerticle extends VerticleBase {
             }
             return;
         }
-        Future<JsonObject> result;
+        Future<Completion> result;
         try {
             result = complete(request);
         } catch (RuntimeException e) {
@@ -66,7 +65,7 @@ public abstract class ProviderVerticle extends VerticleBase {
     }
 
     /** One non-streaming call; the result is an OpenAI {@code chat.completion} object. */
-    protected abstract Future<JsonObject> complete(ProviderRequest request);
+    protected abstract Future<Completion> complete(ProviderRequest request);
 
     /** One streaming call: OpenAI {@code chat.completion.chunk} objects to the sender, then end or fail. */
     protected abstract void stream(ProviderRequest request, StreamSender sender);

@@ -4,6 +4,7 @@ import dev.autogateway.config.RouterConfig;
 import dev.autogateway.openai.ApiError;
 import dev.autogateway.openai.ChatRequest;
 import dev.autogateway.provider.ErrorClass;
+import dev.autogateway.provider.Completion;
 import dev.autogateway.provider.Limits;
 import dev.autogateway.provider.ProviderClient;
 import dev.autogateway.provider.ProviderDeployer;
@@ -12,11 +13,14 @@ import dev.autogateway.provider.UpstreamFailure;
 import dev.autogateway.metrics.GatewayMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
@@ -35,6 +39,7 @@ public final class FailoverRouter {
     private final RetryPolicy policy;
     private final GatewayMetrics metrics;
     private final int generation;
+    private final Map<String, String> addresses = new ConcurrentHashMap<>();
 
     /** @param generation the config generation whose provider verticles this router calls (see hot reload) */
     public FailoverRouter(Vertx vertx, RouterConfig config, Catalog catalog, Strategy strategy, TargetHealth health,
@@ -51,7 +56,7 @@ public final class FailoverRouter {
     }
 
     String address(Target t) {
-        return ProviderDeployer.address(generation, t.provider().name());
+        return addresses.computeIfAbsent(t.provider().name(), name -> ProviderDeployer.address(generation, name));
     }
 
     public RouterConfig config() {
@@ -148,7 +153,7 @@ public final class FailoverRouter {
         return out;
     }
 
-    public Future<Routed<JsonObject>> complete(RouteRequest route, List<Target> plan, ChatRequest chat, String requestId,
+    public Future<Routed<Completion>> complete(RouteRequest route, List<Target> plan, ChatRequest chat, String requestId,
             Limits limits, Attempts attempts) {
         return new Dispatch<>(this, route, plan, limits, attempts,
                 t -> client.complete(address(t), request(t, chat, route.needs(), requestId, limits, null)), false)
@@ -165,7 +170,9 @@ public final class FailoverRouter {
     /** What {@code t} is sent: the request, less the content parts it cannot take (see {@link RequestNeeds}). */
     static ProviderRequest request(Target t, ChatRequest chat, RequestNeeds needs, String requestId, Limits limits,
             String streamAddress) {
-        return new ProviderRequest(requestId, t.model(), t.key(), needs.fieldsFor(t, chat.fields()), chat.extraBody(),
+        JsonObject fields = needs.fieldsFor(t, chat.fields());
+        Buffer body = fields == chat.fields() && t.model().equals(chat.model()) ? chat.body() : null;
+        return new ProviderRequest(requestId, t.model(), t.key(), fields, body, chat.extraBody(),
                 chat.stream(), chat.includeUsage(), limits, streamAddress);
     }
 

@@ -34,9 +34,24 @@ final class VertxCircuits implements CircuitGate {
         return b == null ? CircuitBreakerState.CLOSED : b.state();
     }
 
+    /**
+     * A healthy target (closed, no failures counted) is called directly: the breaker's own call path takes a lock and
+     * hops through the event loop's task queue on every completion, which is most of a call's bookkeeping, and a
+     * success there changes nothing. A failure still reaches the breaker, which applies its failure policy to it.
+     */
     @Override
     public <T> Future<T> guard(String targetId, Supplier<Future<T>> attempt) {
-        return breaker(targetId).execute(attempt);
+        CircuitBreaker b = breaker(targetId);
+        if (b.state() != CircuitBreakerState.CLOSED || b.failureCount() > 0) {
+            return b.execute(attempt);
+        }
+        Future<T> result;
+        try {
+            result = attempt.get();
+        } catch (RuntimeException e) {
+            result = Future.failedFuture(e);
+        }
+        return result.onFailure(e -> b.execute(() -> Future.failedFuture(e)));
     }
 
     @Override

@@ -99,11 +99,6 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
     }
 
     private void complete(FailoverRouter router, Exchange x, RouteRequest route, List<Target> plan, ChatRequest chat, Limits limits) {
-        x.rc.addEndHandler(ar -> {
-            if (ar.failed()) {
-                x.attempts.cancel();
-            }
-        });
         // A backstop, as streams have one: whatever happens below, the client is answered within its budget.
         long backstop = x.rc.vertx().setTimer(Math.max(1, limits.remainingMs()) + BACKSTOP_GRACE_MS, id -> {
             x.attempts.cancel();
@@ -118,8 +113,8 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
             Target t = ar.result().target();
             x.routingHeaders(t);
             x.ttftMs = ar.result().latencyMs();
-            Usage.record(metrics, t, ar.result().value());
-            x.json(200, ar.result().value());
+            Usage.record(metrics, t, ar.result().value().json());
+            x.json(200, ar.result().value().toBuffer());
         });
     }
 }

@@ -34,6 +34,12 @@ final class Exchange {
     RequestNeeds needs = RequestNeeds.NONE;
 
     private static final String KEY = "gw.exchange";
+    // Header names and fixed values pre-encoded once, not on every response.
+    private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
+    private static final CharSequence REQUEST_ID = HttpHeaders.createOptimized("x-request-id");
+    private static final CharSequence PROVIDER = HttpHeaders.createOptimized("x-gateway-provider");
+    private static final CharSequence MODEL = HttpHeaders.createOptimized("x-gateway-model");
+    private static final CharSequence ATTEMPTS = HttpHeaders.createOptimized("x-gateway-attempts");
     /** Names the content part types (e.g. {@code image_url}) the answering model could not take and did not get. */
     static final String CONTENT_DROPPED_HEADER = "x-gateway-content-dropped";
 
@@ -42,7 +48,11 @@ final class Exchange {
         Exchange x = new Exchange(rc);
         x.lifecycle = lifecycle;
         rc.put(KEY, x);
-        rc.addEndHandler(v -> {
+        rc.addEndHandler(ar -> {
+            if (ar.failed()) {
+                // The client left before its answer: attempts still running are for nobody.
+                x.attempts.cancel();
+            }
             AccessLog.log(x);
             if (x.model != null || x.attempts.count() > 0) {
                 Target t = x.attempts.target();
@@ -62,9 +72,9 @@ final class Exchange {
     private Exchange(RoutingContext rc) {
         this.rc = rc;
         this.response = rc.response();
-        String given = rc.request().getHeader("x-request-id");
+        String given = rc.request().getHeader(REQUEST_ID);
         this.requestId = given != null && !given.isBlank() && given.length() <= 200 ? given : randomId();
-        response.putHeader("x-request-id", requestId);
+        response.putHeader(REQUEST_ID, requestId);
     }
 
     /**
@@ -93,9 +103,9 @@ final class Exchange {
 
     /** Gateway headers that name what served the request. */
     void routingHeaders(Target t) {
-        response.putHeader("x-gateway-provider", t.provider().name())
-                .putHeader("x-gateway-model", t.model())
-                .putHeader("x-gateway-attempts", Integer.toString(attempts.count()));
+        response.putHeader(PROVIDER, t.provider().name())
+                .putHeader(MODEL, t.model())
+                .putHeader(ATTEMPTS, Integer.toString(attempts.count()));
         Set<String> dropped = needs.droppedBy(t);
         if (!dropped.isEmpty()) {
             response.putHeader(CONTENT_DROPPED_HEADER, String.join(", ", new TreeSet<>(dropped)));
@@ -103,10 +113,14 @@ final class Exchange {
     }
 
     void json(int status, JsonObject body) {
+        json(status, body.toBuffer());
+    }
+
+    void json(int status, Buffer body) {
         if (answered()) {
             return;
         }
-        response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.toBuffer());
+        response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON).end(body);
     }
 
     void error(ApiError e) {
@@ -121,7 +135,7 @@ final class Exchange {
             response.putHeader("WWW-Authenticate", "Bearer");
         }
         if (attempts.count() > 0) {
-            response.putHeader("x-gateway-attempts", Integer.toString(attempts.count()));
+            response.putHeader(ATTEMPTS, Integer.toString(attempts.count()));
         }
         json(e.status() == 499 ? 503 : e.status(), e.toJson());
     }

@@ -7,12 +7,10 @@ import dev.autogateway.config.ConfigLoader;
 import dev.autogateway.config.GatewayConfig;
 import dev.autogateway.server.Gateway;
 import dev.autogateway.testing.MockOpenAi;
+import dev.autogateway.testing.TestGateway;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -41,11 +39,10 @@ class ClusterHealthTest {
         secondary.close().await();
     }
 
-    private record Node(Vertx vertx, Gateway gateway, HttpClient http) {
+    private record Node(Vertx vertx, Gateway gateway) {
         /** What this instance knows of provider p0's target, from its admin endpoint. */
         JsonObject primary() {
-            JsonObject report = http.request(new RequestOptions().setHost("127.0.0.1").setPort(gateway.port()).setURI("/admin/targets"))
-                    .compose(req -> req.send()).compose(HttpClientResponse::body).await().toJsonObject();
+            JsonObject report = TestGateway.call(gateway.port(), HttpMethod.GET, "/admin/targets", null).json();
             return report.getJsonArray("data").stream().map(o -> (JsonObject) o)
                     .filter(t -> "p0".equals(t.getString("provider"))).findFirst().orElseThrow();
         }
@@ -59,12 +56,10 @@ class ClusterHealthTest {
         }
 
         String provider(JsonObject request) {
-            HttpClientResponse r = http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
-                            .setPort(gateway.port()).setURI("/v1/chat/completions"))
-                    .compose(req -> req.send(request.toBuffer()))
-                    .compose(resp -> resp.body().map(resp)).await();
-            assertThat(r.statusCode()).isEqualTo(200);
-            return r.getHeader("x-gateway-provider");
+            TestGateway.Response r = TestGateway.call(gateway.port(), HttpMethod.POST, "/v1/chat/completions",
+                    request.toBuffer());
+            assertThat(r.status()).isEqualTo(200);
+            return r.header("x-gateway-provider");
         }
     }
 
@@ -80,7 +75,7 @@ class ClusterHealthTest {
         Vertx vertx = ClusterNode.start(new VertxOptions(), null, cluster).await();
         nodes.add(vertx);
         Gateway gw = Gateway.start(vertx, config.withCluster(cluster), 1).await();
-        return new Node(vertx, gw, vertx.createHttpClient());
+        return new Node(vertx, gw);
     }
 
     private static JsonObject provider(String name, String baseUrl) {

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.autogateway.config.ConfigLoader;
 import dev.autogateway.testing.MockOpenAi;
+import dev.autogateway.testing.TestGateway;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
@@ -35,12 +35,9 @@ class HotReloadTest {
                 .encode();
     }
 
-    private static HttpClientResponse post(HttpClient http, int port, String key, String model) {
-        return http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
-                        .setURI("/v1/chat/completions").putHeader("Authorization", "Bearer " + key))
-                .compose(req -> req.send(new JsonObject().put("model", model)
-                        .put("messages", ChatCompletionsProxyTest.userMessage()).toBuffer()))
-                .compose(resp -> resp.body().map(resp)).await();
+    private static TestGateway.Response post(int port, String key, String model) {
+        return TestGateway.call(port, HttpMethod.POST, "/v1/chat/completions", new JsonObject().put("model", model)
+                .put("messages", ChatCompletionsProxyTest.userMessage()).toBuffer(), "Authorization", "Bearer " + key);
     }
 
     @Test
@@ -73,26 +70,26 @@ class HotReloadTest {
         // ...while the file changes: another upstream, another model, another client key.
         Files.writeString(file, config("new-key", after, "fresh"));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (post(http, gw.port(), "new-key", "fresh").statusCode() != 200) {
+        while (post(gw.port(), "new-key", "fresh").status() != 200) {
             assertThat(System.nanoTime()).as("the new config was applied").isLessThan(deadline);
             Thread.sleep(50);
         }
         assertThat(after.requests()).isNotEmpty();
-        assertThat(post(http, gw.port(), "old-key", "fresh").statusCode()).as("the old client key is gone").isEqualTo(401);
-        assertThat(post(http, gw.port(), "new-key", "slow").statusCode()).as("the old model is gone").isEqualTo(404);
+        assertThat(post(gw.port(), "old-key", "fresh").status()).as("the old client key is gone").isEqualTo(401);
+        assertThat(post(gw.port(), "new-key", "slow").status()).as("the old model is gone").isEqualTo(404);
         assertThat(inFlight.get(5, TimeUnit.SECONDS)).as("the request in flight finished on the old config")
                 .contains("still ", "here").endsWith("data: [DONE]\n\n");
 
         // An invalid config is refused and the running one stays.
         Files.writeString(file, "{\"providers\":[]}");
         Thread.sleep(500);
-        assertThat(post(http, gw.port(), "new-key", "fresh").statusCode()).isEqualTo(200);
+        assertThat(post(gw.port(), "new-key", "fresh").status()).isEqualTo(200);
 
         // SIGHUP's path: re-read now.
         reloader.close();
         Files.writeString(file, config("hup-key", after, "fresh"));
         ConfigReloader.watch(vertx, gw, file, Map.of(), 0).await().reloadNow().await();
-        assertThat(post(http, gw.port(), "hup-key", "fresh").statusCode()).isEqualTo(200);
+        assertThat(post(gw.port(), "hup-key", "fresh").status()).isEqualTo(200);
 
         gw.stop().await();
         before.close().await();

@@ -28,7 +28,8 @@ public final class MockOpenAi {
         void respond(Vertx vertx, HttpServerRequest req, JsonObject body);
     }
 
-    public record Recorded(String path, MultiMap headers, JsonObject body) {
+    /** One request as it arrived; {@code raw} is its body's exact text. */
+    public record Recorded(String path, MultiMap headers, JsonObject body, String raw) {
         public String model() {
             return body.getString("model");
         }
@@ -74,7 +75,7 @@ public final class MockOpenAi {
     private void handle(HttpServerRequest req) {
         req.body().onSuccess(buf -> {
             JsonObject body = buf.length() == 0 ? new JsonObject() : buf.toJsonObject();
-            requests.add(new Recorded(req.path(), req.headers(), body));
+            requests.add(new Recorded(req.path(), req.headers(), body, buf.toString()));
             next(body.getString("model", "")).respond(vertx, req, body);
         });
     }
@@ -113,6 +114,11 @@ public final class MockOpenAi {
     /** Answers with a fixed completion object (non-streaming requests). */
     public static Behavior completionWith(JsonObject message, String finishReason) {
         return (vertx, req, body) -> json(req.response(), 200, completion(body, message, finishReason));
+    }
+
+    /** Answers 200 with exactly this JSON text, byte for byte (non-streaming requests). */
+    public static Behavior rawJson(String text) {
+        return (vertx, req, body) -> req.response().putHeader("content-type", "application/json").end(text);
     }
 
     /** Streams exactly these SSE data payloads, {@code delayMs} apart, then closes cleanly. */

@@ -2,6 +2,7 @@ package dev.autogateway.provider.echo;
 
 import dev.autogateway.config.ProviderConfig;
 import dev.autogateway.openai.Completions;
+import dev.autogateway.provider.Completion;
 import dev.autogateway.provider.ProviderRequest;
 import dev.autogateway.provider.ProviderVerticle;
 import dev.autogateway.provider.StreamSender;
@@ -23,7 +24,7 @@ public final class EchoVerticle extends ProviderVerticle {
     }
 
     @Override
-    protected Future<JsonObject> complete(ProviderRequest request) {
+    protected Future<Completion> complete(ProviderRequest request) {
         String text = answer(request.fields());
         JsonObject message = new JsonObject().put("role", "assistant").put("content", text).put("refusal", null);
         JsonObject choice = new JsonObject().put("index", 0).put("message", message).put("logprobs", null)
@@ -36,8 +37,8 @@ public final class EchoVerticle extends ProviderVerticle {
                 .put("choices", new JsonArray().add(choice))
                 .put("usage", usage(request.fields(), text));
         return provider.delayMs() == 0
-                ? Future.succeededFuture(completion)
-                : vertx.timer(provider.delayMs()).map(completion);
+                ? Future.succeededFuture(Completion.of(completion))
+                : vertx.timer(provider.delayMs()).map(Completion.of(completion));
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.autogateway.config.ModelSpec;
 import dev.autogateway.config.ProviderConfig;
 import dev.autogateway.provider.ErrorClass;
 import dev.autogateway.provider.ErrorClassifier;
+import dev.autogateway.provider.Completion;
 import dev.autogateway.provider.ProviderRequest;
 import dev.autogateway.provider.ProviderVerticle;
 import dev.autogateway.provider.StreamSender;
@@ -80,8 +81,8 @@ public final class GeminiVerticle extends ProviderVerticle {
     }
 
     @Override
-    protected Future<JsonObject> complete(ProviderRequest request) {
-        return prepare(request).compose(g -> call(request, g));
+    protected Future<Completion> complete(ProviderRequest request) {
+        return prepare(request).compose(g -> call(request, g)).map(Completion::of);
     }
 
     @Override

@@ -1,7 +1,9 @@
 package dev.autogateway.provider.openai;
 
+import dev.autogateway.config.ApiKey;
 import dev.autogateway.config.ProviderConfig;
 import dev.autogateway.openai.Completions;
+import dev.autogateway.provider.Completion;
 import dev.autogateway.provider.ErrorClass;
 import dev.autogateway.provider.ErrorClassifier;
 import dev.autogateway.provider.ProviderRequest;
@@ -22,15 +24,21 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** A provider that speaks OpenAI's chat completions API: OpenAI, vLLM, Ollama, LiteLLM or any such proxy. */
 public final class OpenAiCompatibleVerticle extends ProviderVerticle {
     /** Keep-alive connections per verticle instance; enough for thousands of requests per second of short calls. */
     private static final int POOL_SIZE = 512;
-    private static final String USER_AGENT = "auto-gateway";
+    private static final CharSequence USER_AGENT = HttpHeaders.createOptimized("auto-gateway");
+    private static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
+    private static final CharSequence EVENT_STREAM = HttpHeaders.createOptimized("text/event-stream");
 
     private final UpstreamEndpoint endpoint;
     private HttpClientAgent client;
+    /** Per key, the request options of a non-streaming and a streaming call: built once, read by every request. */
+    private final Map<ApiKey, RequestOptions[]> options = new ConcurrentHashMap<>();
 
     public OpenAiCompatibleVerticle(ProviderConfig provider) {
         super(provider);
@@ -54,8 +62,8 @@ public final class OpenAiCompatibleVerticle extends ProviderVerticle {
     }
 
     @Override
-    protected Future<JsonObject> complete(ProviderRequest request) {
-        Promise<JsonObject> result = Promise.promise();
+    protected Future<Completion> complete(ProviderRequest request) {
+        Promise<Completion> result = Promise.promise();
         client.request(options(request)).onComplete(acquired -> {
             if (acquired.failed()) {
                 result.tryFail(ErrorClassifier.fromThrowable(acquired.cause(), false));
@@ -90,7 +98,7 @@ public final class OpenAiCompatibleVerticle extends ProviderVerticle {
         return result.future();
     }
 
-    private static JsonObject completion(HttpClientResponse resp, Buffer body, String model) {
+    private static Completion completion(HttpClientResponse resp, Buffer body, String model) {
         if (resp.statusCode() / 100 != 2) {
             throw failure(resp, body);
         }
@@ -106,7 +114,7 @@ public final class OpenAiCompatibleVerticle extends ProviderVerticle {
         if (json.getJsonArray("choices") == null) {
             throw new UpstreamFailure(ErrorClass.MALFORMED, resp.statusCode(), "the upstream's answer has no 'choices'", -1, null);
         }
-        return Completions.normalizeCompletion(json, model);
+        return new Completion(json, Completions.normalizeCompletion(json, model) ? null : body);
     }
 
     private static UpstreamFailure failure(HttpClientResponse resp, Buffer body) {
@@ -127,6 +135,17 @@ public final class OpenAiCompatibleVerticle extends ProviderVerticle {
     }
 
     private RequestOptions options(ProviderRequest request) {
+        RequestOptions[] byMode = options.computeIfAbsent(request.key(), k -> new RequestOptions[2]);
+        int mode = request.stream() ? 1 : 0;
+        RequestOptions o = byMode[mode];
+        if (o == null || o.getConnectTimeout() != request.limits().connectTimeoutMs()) {
+            o = newOptions(request);
+            byMode[mode] = o;
+        }
+        return o;
+    }
+
+    private RequestOptions newOptions(ProviderRequest request) {
         RequestOptions o = new RequestOptions()
                 .setMethod(HttpMethod.POST)
                 .setHost(endpoint.host())
@@ -134,17 +153,20 @@ public final class OpenAiCompatibleVerticle extends ProviderVerticle {
                 .setSsl(endpoint.ssl())
                 .setURI(endpoint.completionsPath())
                 .setConnectTimeout(request.limits().connectTimeoutMs())
-                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
                 .putHeader(HttpHeaders.USER_AGENT, USER_AGENT)
-                .putHeader(HttpHeaders.ACCEPT, request.stream() ? "text/event-stream" : "application/json");
+                .putHeader(HttpHeaders.ACCEPT, request.stream() ? EVENT_STREAM : JSON);
         if (request.key().value() != null) {
-            o.putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + request.key().value());
+            o.putHeader(HttpHeaders.AUTHORIZATION, HttpHeaders.createOptimized("Bearer " + request.key().value()));
         }
         return o;
     }
 
     /** The client's fields, the model this target serves, then the provider's and the request's extra_body. */
     private Buffer body(ProviderRequest request) {
+        if (request.body() != null && provider.extraBody().isEmpty() && request.extraBody() == null) {
+            return request.body();
+        }
         JsonObject body = new JsonObject(new LinkedHashMap<>(request.fields().getMap()));
         body.put("model", request.model());
         body.getMap().putAll(provider.extraBody().getMap());

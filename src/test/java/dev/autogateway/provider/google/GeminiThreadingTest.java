@@ -11,18 +11,14 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.autogateway.testing.TestGateway;
-import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.http.HttpClientAgent;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.PoolOptions;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,7 +36,6 @@ class GeminiThreadingTest {
     private static final long EVENT_GAP_MS = 700;
 
     private Vertx vertx;
-    private HttpClientAgent client;
     private MockGemini gemini;
     private TestGateway gw;
     private final ListAppender<ILoggingEvent> warnings = new ListAppender<>();
@@ -54,7 +49,6 @@ class GeminiThreadingTest {
         warnings.start();
         ((Logger) LoggerFactory.getLogger(CHECKER)).addAppender(warnings);
         gemini = MockGemini.start(vertx);
-        client = vertx.httpClientBuilder().with(new PoolOptions().setHttp1MaxSize(64)).build();
     }
 
     @AfterEach
@@ -62,7 +56,6 @@ class GeminiThreadingTest {
         if (gw != null) {
             gw.close();
         }
-        client.close().await();
         gemini.close();
         ((Logger) LoggerFactory.getLogger(CHECKER)).detachAppender(warnings);
         vertx.close().await();
@@ -73,12 +66,9 @@ class GeminiThreadingTest {
                 GoogleFixture.google("gem", gemini, apiKey, new JsonObject().put(MODEL, new JsonArray())).put("workers", workers)));
     }
 
-    /** Not {@code gw.post}: its client keeps 5 connections, and these calls must all be in flight together. */
-    private Future<TestGateway.Response> askAsync(JsonObject request) {
-        RequestOptions o = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(gw.port())
-                .setURI("/v1/chat/completions").putHeader("content-type", "application/json");
-        return client.request(o).compose(req -> req.send(request.toBuffer()))
-                .compose(resp -> resp.body().map(b -> new TestGateway.Response(resp, b)));
+    /** All in flight together, so not the blocking {@code gw.post}. */
+    private CompletableFuture<TestGateway.Response> askAsync(JsonObject request) {
+        return gw.postAsync("/v1/chat/completions", request);
     }
 
     @Test
@@ -100,7 +90,7 @@ class GeminiThreadingTest {
                 response(candidate(null, textPart("slow "))),
                 response(candidate("STOP", textPart("answer")))));
         long start = System.nanoTime();
-        List<Future<TestGateway.Response>> answers = new ArrayList<>();
+        List<CompletableFuture<TestGateway.Response>> answers = new ArrayList<>();
         for (int i = 0; i < calls; i++) {
             answers.add(askAsync(hello().put("stream", i % 2 == 0)));
         }
@@ -110,8 +100,8 @@ class GeminiThreadingTest {
         assertThat(gw.get("/health").status()).isEqualTo(200);
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - healthStart)).isLessThan(EVENT_GAP_MS);
 
-        for (Future<TestGateway.Response> f : answers) {
-            TestGateway.Response r = f.await(20, TimeUnit.SECONDS);
+        for (CompletableFuture<TestGateway.Response> f : answers) {
+            TestGateway.Response r = f.get(20, TimeUnit.SECONDS);
             assertThat(r.status()).as(r.body().toString()).isEqualTo(200);
             assertThat(r.body().toString()).contains("answer");
         }
@@ -128,12 +118,12 @@ class GeminiThreadingTest {
     void should_run_at_most_workers_calls_at_once_and_queue_the_rest() throws Exception {
         gateway(2, "k1");
         gemini.on(MODEL, MockGemini.delayed(300, MockGemini.text("done")));
-        List<Future<TestGateway.Response>> answers = new ArrayList<>();
+        List<CompletableFuture<TestGateway.Response>> answers = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             answers.add(askAsync(hello()));
         }
-        for (Future<TestGateway.Response> f : answers) {
-            assertThat(f.await(20, TimeUnit.SECONDS).status()).isEqualTo(200);
+        for (CompletableFuture<TestGateway.Response> f : answers) {
+            assertThat(f.get(20, TimeUnit.SECONDS).status()).isEqualTo(200);
         }
         assertThat(gemini.calls()).hasSize(5);
         assertThat(gemini.maxInFlight.get()).isEqualTo(2);

@@ -1,0 +1,97 @@
+package dev.autogateway.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.autogateway.testing.MockOpenAi;
+import dev.autogateway.testing.TestGateway;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Bytes that need no change are not re-encoded: the client's request goes upstream as it came when the upstream gets
+ * the same fields and model, and an upstream answer that is already a complete OpenAI object reaches the client as
+ * it came. Anything the gateway must change is still changed.
+ */
+@ExtendWith(VertxExtension.class)
+class PassThroughTest {
+    private static final String PATH = "/v1/chat/completions";
+    private MockOpenAi upstream;
+    private TestGateway gw;
+
+    @BeforeEach
+    void start(Vertx vertx) {
+        upstream = MockOpenAi.start(vertx);
+        gw = TestGateway.start(vertx, """
+            {"providers":[{"name":"p","type":"openai_compatible","base_url":"%s","api_key":"sk-up","models":{"m":[]}}]}"""
+                .formatted(upstream.baseUrl()));
+    }
+
+    @AfterEach
+    void stop() {
+        gw.close();
+        upstream.close().await();
+    }
+
+    private TestGateway.Response send(String body) {
+        return gw.send(HttpMethod.POST, PATH, Buffer.buffer(body));
+    }
+
+    @Test
+    void should_forward_the_clients_bytes_as_they_came_when_the_upstream_gets_the_same_fields() {
+        String body = "{ \"messages\" : [{\"role\":\"user\",\"content\":\"caf\\u00e9\"}],\n  \"model\":\"m\", \"temperature\":5e-1,"
+                + " \"zeta\":{\"b\":1,\"a\":[]} }";
+        assertThat(send(body).status()).isEqualTo(200);
+        assertThat(upstream.requests().get(0).raw()).isEqualTo(body);
+    }
+
+    @Test
+    void should_re_encode_the_request_when_the_gateway_strips_its_extras_or_renames_the_model() {
+        assertThat(send("{\"model\":\"m\",  \"provider\":\"p\", \"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                .status()).isEqualTo(200);
+        assertThat(send("{\"model\":\"p/m\",  \"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}").status()).isEqualTo(200);
+
+        MockOpenAi.Recorded stripped = upstream.requests().get(0);
+        assertThat(stripped.raw()).doesNotContain("provider");
+        assertThat(stripped.body().fieldNames()).containsExactly("model", "messages");
+        MockOpenAi.Recorded renamed = upstream.requests().get(1);
+        assertThat(renamed.body().getString("model")).isEqualTo("m");
+    }
+
+    @Test
+    void should_return_a_complete_upstream_answer_byte_for_byte() {
+        String answer = "{\"id\":\"chatcmpl-1\", \"object\":\"chat.completion\",\"created\":1700000000,\"model\":\"m-2025\","
+                + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"caf\\u00e9\",\"refusal\":null,"
+                + "\"annotations\":[]},\"logprobs\":null,\"finish_reason\":\"stop\"}],"
+                + "\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2,\"total_tokens\":5},\"service_tier\":\"default\"}";
+        upstream.on("m", MockOpenAi.rawJson(answer));
+
+        TestGateway.Response r = send("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.header("content-type")).isEqualTo("application/json");
+        assertThat(r.body().toString()).isEqualTo(answer);
+    }
+
+    @Test
+    void should_fill_in_what_an_upstream_answer_lacks() {
+        upstream.on("m", MockOpenAi.rawJson("{\"id\":\"x\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,"
+                + "\"message\":{\"content\":\"hello\"},\"finish_reason\":\"stop\"}]}"));
+
+        JsonObject body = send("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}").json();
+
+        assertThat(body.getString("object")).isEqualTo("chat.completion");
+        JsonObject choice = body.getJsonArray("choices").getJsonObject(0);
+        assertThat(choice.containsKey("logprobs")).isTrue();
+        JsonObject message = choice.getJsonObject("message");
+        assertThat(message.getString("role")).isEqualTo("assistant");
+        assertThat(message.containsKey("refusal")).isTrue();
+        assertThat(message.getString("content")).isEqualTo("hello");
+    }
+}
