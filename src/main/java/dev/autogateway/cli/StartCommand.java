@@ -109,9 +109,9 @@ final class StartCommand implements Callable<Integer> {
                     + " Pass --config config.json to route to real providers.");
         }
         LOG.info("config: {}", source.description());
-        LOG.info("{} listening on {} ({} provider(s), strategy {})", VersionCommand.version(),
+        LOG.info("{} listening on {} ({} provider(s), strategy {}, {} transport)", VersionCommand.version(),
                 gateway.socketPath() != null ? "unix:" + gateway.socketPath() : "http://" + cfg.server().host() + ":" + gateway.port(),
-                cfg.providers().size(), cfg.router().strategy());
+                cfg.providers().size(), cfg.router().strategy(), vertx.isNativeTransportEnabled() ? "epoll" : "nio");
         serving = true;
         return 0;
     }
@@ -129,7 +129,8 @@ final class StartCommand implements Callable<Integer> {
     /** Vert.x with its metrics in the gateway's registry; clustered over Hazelcast when the config says so. */
     private static Vertx startVertx(GatewayConfig cfg, PrometheusMeterRegistry registry) {
         VertxOptions options = new VertxOptions()
-                .setPreferNativeTransport(false)
+                // epoll on Linux (bundled for x86_64 and aarch64), NIO elsewhere: the same sockets for less CPU.
+                .setPreferNativeTransport(true)
                 // One event loop per core, and one HTTP and one provider instance on each (see LoopAffinity).
                 .setEventLoopPoolSize(Runtime.getRuntime().availableProcessors())
                 // Vert.x's per-request meters (HTTP, TCP, event bus) would double the gateway's own at a real cost

@@ -18,6 +18,10 @@ public final class ProviderClient {
         this.vertx = vertx;
     }
 
+    /**
+     * One non-streaming attempt. The provider's own attempt timer answers within the budget; the send timeout, a
+     * second past it, is the backstop that answers even if a provider never replies, so no request waits forever.
+     */
     public Future<Completion> complete(String providerAddress, ProviderRequest request) {
         DeliveryOptions opts = new DeliveryOptions().setLocalOnly(true)
                 .setSendTimeout(request.limits().remainingMs() + 1_000);

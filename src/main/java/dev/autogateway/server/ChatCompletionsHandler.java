@@ -21,8 +21,6 @@ import java.util.function.Supplier;
 final class ChatCompletionsHandler implements Handler<RoutingContext> {
     static final String BUDGET_HEADER = "x-gateway-timeout";
     private static final int MAX_BUDGET_SECONDS = 3600;
-    /** Past the budget, the attempt's own timers should have answered; this much later the handler does. */
-    private static final long BACKSTOP_GRACE_MS = 500;
 
     private final Supplier<Routing> routing;
     private final GatewayMetrics metrics;
@@ -99,13 +97,8 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
     }
 
     private void complete(FailoverRouter router, Exchange x, RouteRequest route, List<Target> plan, ChatRequest chat, Limits limits) {
-        // A backstop, as streams have one: whatever happens below, the client is answered within its budget.
-        long backstop = x.rc.vertx().setTimer(Math.max(1, limits.remainingMs()) + BACKSTOP_GRACE_MS, id -> {
-            x.attempts.cancel();
-            x.error(new ApiError(504, "The request did not complete within its budget.", "server_error", null, "upstream_timeout"));
-        });
+        // Always completes within the budget and a second: see ProviderClient#complete.
         router.complete(route, plan, chat, x.requestId, limits, x.attempts).onComplete(ar -> {
-            x.rc.vertx().cancelTimer(backstop);
             if (ar.failed()) {
                 x.error(ar.cause());
                 return;

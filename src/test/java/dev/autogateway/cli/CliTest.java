@@ -126,6 +126,11 @@ class CliTest {
             HttpResponse<String> r = post(port, "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"ping\"}]}");
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(r.body()).contains("\"content\":\"Echo: ping\"");
+            if (System.getProperty("os.name").equals("Linux")
+                    && List.of("amd64", "aarch64").contains(System.getProperty("os.arch"))) {
+                assertThat(Files.readString(dir.resolve("gateway.log"))).as("the bundled native transport is used")
+                        .contains("epoll transport");
+            }
         } finally {
             p.destroy();
             assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
