@@ -430,17 +430,18 @@ for t in $TARGETS; do sanity_check "$t"; done
 # ------------------------------------------------------------------ warm-up and max throughput
 
 for t in $TARGETS; do
-    log "$t: warm-up ${WARM[$t]}s at $MAX_CONNECTIONS connections, then 2s of streaming"
+    log "$t: warm-up: 2s of streaming, then ${WARM[$t]}s at $MAX_CONNECTIONS connections"
+    # The SSE path is separate code in a proxy; warm it too (unrecorded). First, so that a JIT has seen every path
+    # (and recompiled what the streams changed) before the measured run, not during it.
+    # shellcheck disable=SC2086
+    taskset -c "$LOAD_CPU" java $LOADGEN_JVM_OPTS -cp "$RUN_DIR/loadgen" LoadGen --url "$(stream_url "$t")" \
+        --body "$STREAM_BODY" --rate "$STREAM_RATE" --duration 2 --connections 16 --expect '[DONE]' \
+        --label "$t-stream-warmup" >/dev/null
     # In two runs: the second opens new connections after the first closed its own, as the measured run will, so a
     # JIT recompiles the hot path for closing and opening connections here and not during the measurement.
     first=$((WARM[$t] * 2 / 3))
     ((first > 0)) && run_wrk "" "$t-warmup" "${BASE[$t]}/v1/chat/completions" "$first"
     run_wrk "" "$t-warmup2" "${BASE[$t]}/v1/chat/completions" "$((WARM[$t] - first))"
-    # The SSE path is separate code in a proxy; warm it too (unrecorded).
-    # shellcheck disable=SC2086
-    taskset -c "$LOAD_CPU" java $LOADGEN_JVM_OPTS -cp "$RUN_DIR/loadgen" LoadGen --url "$(stream_url "$t")" \
-        --body "$STREAM_BODY" --rate "$STREAM_RATE" --duration 2 --connections 16 --expect '[DONE]' \
-        --label "$t-stream-warmup" >/dev/null
 
     log "$t: max throughput, ${MAX_SECONDS}s"
     measured "$RUN_DIR/$t-max.kv" run_wrk "$RUN_DIR/$t-max.kv" "$t-max" "${BASE[$t]}/v1/chat/completions" \
@@ -606,7 +607,7 @@ EOF
 CPU_MODEL=$(awk -F': ' '/^model name/{print $2; exit}' /proc/cpuinfo)
 MACHINE="$(nproc) cores ($CPU_MODEL), $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr), $(. /etc/os-release && echo "$PRETTY_NAME")"
 VERSIONS="nginx $(nginx -v 2>&1 | sed 's#.*/##'), wrk $(wrk -v 2>&1 | awk 'NR==1{print $2}'), $(java -version 2>&1 | awk 'NR==1' | tr -d '"')"
-SETTINGS="access logs $ACCESS_LOG; max throughput: wrk -t1 -c$MAX_CONNECTIONS for ${MAX_SECONDS}s; fixed rates $RATES req/s: $ROUNDS interleaved rounds of ${RATE_SECONDS}s (+${RATE_WARMUP_SECONDS}s unrecorded), median of rounds, $RATE_CONNECTIONS connections, open loop, latency from intended send time; streaming: $STREAM_RATE req/s for ${STREAM_SECONDS}s, mock SSE gap ${STREAM_GAP_MS} ms; warm-up: ${WARMUP_SECONDS}s (direct, nginx), ${GATEWAY_WARMUP_SECONDS}s (gateway) of wrk at $MAX_CONNECTIONS connections; pinning: load generator + mock on CPU $LOAD_CPU, proxy on CPU $PROXY_CPU"
+SETTINGS="access logs $ACCESS_LOG; max throughput: wrk -t1 -c$MAX_CONNECTIONS for ${MAX_SECONDS}s; fixed rates $RATES req/s: $ROUNDS interleaved rounds of ${RATE_SECONDS}s (+${RATE_WARMUP_SECONDS}s unrecorded), median of rounds, $RATE_CONNECTIONS connections, open loop, latency from intended send time; streaming: $STREAM_RATE req/s for ${STREAM_SECONDS}s, mock SSE gap ${STREAM_GAP_MS} ms; warm-up: 2s of streaming, then ${WARMUP_SECONDS}s (direct, nginx), ${GATEWAY_WARMUP_SECONDS}s (gateway) of wrk at $MAX_CONNECTIONS connections in two runs; pinning: load generator + mock on CPU $LOAD_CPU, proxy on CPU $PROXY_CPU"
 
 printf '\n%s\n\n%s\n\n' "$TABLE" "$TARGETS_MD"
 
