@@ -51,7 +51,8 @@ final class VertxCircuits implements CircuitGate {
         } catch (RuntimeException e) {
             result = Future.failedFuture(e);
         }
-        return result.onFailure(e -> b.execute(() -> Future.failedFuture(e)));
+        // The caller hears of the failure once the breaker has counted it, so its next call sees the count.
+        return result.recover(e -> b.<T>execute(() -> Future.failedFuture(e)).transform(counted -> Future.failedFuture(e)));
     }
 
     @Override
