@@ -3,6 +3,7 @@ package dev.autogateway.provider;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -56,10 +57,15 @@ public final class StreamSender {
     }
 
     public void chunk(JsonObject chunk) {
+        chunk(chunk, null);
+    }
+
+    /** A chunk with the upstream's own bytes for it, when they encode it exactly (see {@link StreamEvent.Chunk}). */
+    public void chunk(JsonObject chunk, Buffer data) {
         if (done) {
             return;
         }
-        vertx.eventBus().send(address, new StreamEvent.Chunk(chunk), LOCAL);
+        vertx.eventBus().send(address, new StreamEvent.Chunk(chunk, data), LOCAL);
         if (++inFlight >= WINDOW && !paused) {
             paused = true;
             pauseHandler.run();

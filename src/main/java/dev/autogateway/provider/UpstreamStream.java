@@ -22,8 +22,8 @@ public final class UpstreamStream {
     private final String controlAddress;
     private final MessageConsumer<StreamEvent> consumer;
     private final Promise<UpstreamStream> opened = Promise.promise();
-    private JsonObject first;
-    private Consumer<JsonObject> chunkHandler;
+    private StreamEvent.Chunk first;
+    private Consumer<StreamEvent.Chunk> chunkHandler;
     private Runnable endHandler;
     private Consumer<UpstreamFailure> failureHandler;
     private int uncredited;
@@ -40,12 +40,12 @@ public final class UpstreamStream {
         return opened.future();
     }
 
-    public JsonObject first() {
+    public StreamEvent.Chunk first() {
         return first;
     }
 
     /** Starts delivering the events that follow the first chunk. */
-    public void start(Consumer<JsonObject> onChunk, Runnable onEnd, Consumer<UpstreamFailure> onFailure) {
+    public void start(Consumer<StreamEvent.Chunk> onChunk, Runnable onEnd, Consumer<UpstreamFailure> onFailure) {
         this.chunkHandler = onChunk;
         this.endHandler = onEnd;
         this.failureHandler = onFailure;
@@ -59,7 +59,7 @@ public final class UpstreamStream {
         if (first == null) {
             beforeFirstChunk(event);
         } else if (event instanceof StreamEvent.Chunk c) {
-            chunkHandler.accept(c.json());
+            chunkHandler.accept(c);
         } else if (event instanceof StreamEvent.Failed f) {
             finish();
             failureHandler.accept(f.failure());
@@ -72,7 +72,7 @@ public final class UpstreamStream {
 
     private void beforeFirstChunk(StreamEvent event) {
         if (event instanceof StreamEvent.Chunk c) {
-            first = c.json();
+            first = c;
             consumer.pause();
             opened.complete(this);
             return;

@@ -12,7 +12,11 @@ final class Sse {
     private Sse() {}
 
     static Buffer event(JsonObject json) {
-        Buffer body = json.toBuffer();
-        return Buffer.buffer(body.length() + 8).appendBytes(PREFIX).appendBuffer(body).appendBytes(SUFFIX);
+        return event(json.toBuffer());
+    }
+
+    /** An event whose data is already encoded JSON. */
+    static Buffer event(Buffer json) {
+        return Buffer.buffer(json.length() + 8).appendBytes(PREFIX).appendBuffer(json).appendBytes(SUFFIX);
     }
 }

@@ -4,12 +4,14 @@ import dev.autogateway.config.RouterConfig;
 import dev.autogateway.metrics.GatewayMetrics;
 import dev.autogateway.openai.ApiError;
 import dev.autogateway.provider.ErrorClass;
+import dev.autogateway.provider.StreamEvent;
 import dev.autogateway.provider.UpstreamFailure;
 import dev.autogateway.provider.UpstreamStream;
 import dev.autogateway.routing.Routed;
 import dev.autogateway.routing.StreamRoute;
 import dev.autogateway.routing.Target;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -82,7 +84,7 @@ final class StreamRelay {
                 .putHeader("x-accel-buffering", "no");
         metrics.streamStarted();
         x.rc.addEndHandler(v -> metrics.streamEnded());
-        JsonObject first = opened.value().first();
+        JsonObject first = opened.value().first().json();
         streamId = first.getString("id");
         created = first.getLong("created", 0L);
         attach(opened);
@@ -95,12 +97,13 @@ final class StreamRelay {
         stream.start(this::deliver, this::onEnd, this::onFailure);
     }
 
-    private void deliver(JsonObject chunk) {
+    private void deliver(StreamEvent.Chunk chunk) {
         if (splice == null) {
-            forward(chunk);
+            forward(chunk.json(), chunk.data());
         } else {
             try {
-                splice.accept(chunk).forEach(this::forward);
+                // The splice rewrites chunks in place: their upstream bytes no longer match.
+                splice.accept(chunk.json()).forEach(c -> forward(c, null));
             } catch (ResumeFilter.Diverged d) {
                 stream.cancel();
                 endInBand(codeFor(firstFailure), failureMessage() + " Recovery failed: " + d.getMessage() + ".");
@@ -115,7 +118,8 @@ final class StreamRelay {
         }
     }
 
-    private void forward(JsonObject chunk) {
+    /** @param data the upstream's bytes for {@code chunk}, when they encode it exactly; else null */
+    private void forward(JsonObject chunk, Buffer data) {
         Usage.record(metrics, target, chunk);
         JsonArray choices = chunk.getJsonArray("choices");
         if (choices != null) {
@@ -130,7 +134,7 @@ final class StreamRelay {
                 }
             }
         }
-        x.write(Sse.event(chunk));
+        x.write(data != null ? Sse.event(data) : Sse.event(chunk));
     }
 
     private void onEnd() {

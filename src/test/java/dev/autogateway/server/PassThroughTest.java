@@ -3,12 +3,14 @@ package dev.autogateway.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.autogateway.testing.MockOpenAi;
+import dev.autogateway.testing.Sse;
 import dev.autogateway.testing.TestGateway;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -77,6 +79,25 @@ class PassThroughTest {
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.header("content-type")).isEqualTo("application/json");
         assertThat(r.body().toString()).isEqualTo(answer);
+    }
+
+    @Test
+    void should_relay_complete_stream_chunks_byte_for_byte_and_fill_in_the_others() {
+        String first = "{\"id\":\"c1\", \"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":"
+                + "[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"caf\\u00e9\"},\"logprobs\":null,\"finish_reason\":null}]}";
+        String lacking = "{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":"
+                + "[{\"index\":0,\"delta\":{\"content\":\"!\"}}]}";
+        String last = "{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":"
+                + "[{\"index\":0,\"delta\":{},\"logprobs\":null,\"finish_reason\":\"stop\"}]}";
+        upstream.on("m", MockOpenAi.events(0, first, lacking, last, "[DONE]"));
+
+        String body = send("{\"model\":\"m\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                .body().toString();
+
+        assertThat(body).startsWith("data: " + first + "\n\n").contains("data: " + last + "\n\n").endsWith("data: [DONE]\n\n");
+        assertThat(body).doesNotContain(lacking);
+        List<String> events = Sse.payloads(body);
+        assertThat(new JsonObject(events.get(1)).getJsonArray("choices").getJsonObject(0).containsKey("finish_reason")).isTrue();
     }
 
     @Test

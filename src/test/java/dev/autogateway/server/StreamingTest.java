@@ -9,9 +9,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -211,10 +209,8 @@ class StreamingTest {
         upstreamClosed.get(5, TimeUnit.SECONDS);
     }
 
-    /** Handlers are set in the response callback itself, so no body bytes can arrive before them. */
     private void openStream(java.util.function.Consumer<HttpClientResponse> reader) {
-        gw.http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(gw.port())
-                .setURI("/v1/chat/completions")).compose(req -> req.send(streamRequest().toBuffer())).onSuccess(reader::accept);
+        gw.openStream(streamRequest(), reader);
     }
 
     private static List<JsonObject> chunksOf(String body) {

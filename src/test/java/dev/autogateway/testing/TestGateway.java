@@ -5,7 +5,10 @@ import dev.autogateway.config.GatewayConfig;
 import dev.autogateway.server.Gateway;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.Context;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -16,6 +19,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * A real gateway on 127.0.0.1 (random port, two HTTP instances) and a plain blocking HTTP client to call it.
@@ -31,10 +35,13 @@ public final class TestGateway {
             .build();
     public final Gateway gateway;
     public final HttpClient http;
+    /** Every {@link #openStream} runs here, so its connections live on this context's event loop: no hand-off. */
+    private final Context clientContext;
 
-    private TestGateway(Gateway gateway, HttpClient http) {
+    private TestGateway(Gateway gateway, HttpClient http, Context clientContext) {
         this.gateway = gateway;
         this.http = http;
+        this.clientContext = clientContext;
     }
 
     /** {@code configJson} is a config.json text; its server port is forced to 0 (a free port). */
@@ -43,7 +50,7 @@ public final class TestGateway {
         cfg.put("server", cfg.getJsonObject("server", new JsonObject()).put("port", 0));
         GatewayConfig config = ConfigLoader.parse(cfg.encode(), Map.of());
         Gateway gw = Gateway.start(vertx, config, 2).await();
-        return new TestGateway(gw, vertx.createHttpClient());
+        return new TestGateway(gw, vertx.createHttpClient(), vertx.getOrCreateContext());
     }
 
     /** A config with one openai_compatible provider per base URL, named p0, p1, ... serving {@code models}. */
@@ -87,6 +94,16 @@ public final class TestGateway {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * A streaming POST whose response {@code reader} gets on the client's event loop, in the same turn as its head,
+     * so it can set handlers before any of the body is read however fast the stream ends.
+     */
+    public void openStream(JsonObject body, Consumer<HttpClientResponse> reader) {
+        RequestOptions o = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port())
+                .setURI("/v1/chat/completions").putHeader("content-type", "application/json");
+        clientContext.runOnContext(v -> http.request(o).compose(req -> req.send(body.toBuffer())).onSuccess(reader::accept));
     }
 
     /** A POST that does not wait: for calls that must be in flight together (the JDK client has no small pool). */

@@ -119,9 +119,11 @@ final class UpstreamSse {
             fail(ErrorClassifier.fromStreamError(chunk));
             return;
         }
-        Completions.normalizeChunk(chunk, request.model());
+        boolean changed = Completions.normalizeChunk(chunk, request.model());
         sawFinish |= hasFinishReason(chunk);
-        sender.chunk(chunk);
+        // An event spread over several data lines is valid SSE, but its bytes would not fit in one line of ours.
+        boolean oneLine = data.indexOf('\n') < 0 && data.indexOf('\r') < 0;
+        sender.chunk(chunk, changed || !oneLine ? null : Buffer.buffer(data));
     }
 
     private static boolean hasFinishReason(JsonObject chunk) {
