@@ -36,7 +36,9 @@ public final class Catalog {
 
     /** Targets able to serve the request, in config order: requested names, then providers, models and keys. */
     public List<Target> candidates(RouteRequest r) {
-        return answers.get(new Question(r.models().names(), r.provider(), r.alias(), r.strictAlias()));
+        Question q = new Question(r.models().names(), r.provider(), r.alias(), r.strictAlias());
+        int chars = r.models().raw().length() + (r.alias() == null ? 0 : r.alias().length());
+        return chars <= Memo.MAX_KEY_CHARS ? answers.get(q) : find(q);
     }
 
     private List<Target> find(Question q) {

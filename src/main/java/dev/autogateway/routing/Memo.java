@@ -7,8 +7,11 @@ import java.util.function.Function;
 /**
  * Remembers a pure function's results for the request path. Bounded, because its keys come from clients (model
  * strings): once full it stops remembering and just computes, so a client sending random names costs CPU, not memory.
+ * Callers keep long keys out ({@link #MAX_KEY_CHARS}): a model string may be as long as the body limit allows.
  */
 final class Memo<K, V> {
+    static final int MAX_KEY_CHARS = 256;
+
     private final Map<K, V> values = new ConcurrentHashMap<>();
     private final int max;
     private final Function<K, V> compute;

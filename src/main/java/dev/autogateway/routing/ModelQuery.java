@@ -15,7 +15,8 @@ public record ModelQuery(String raw, List<String> names) {
     private static final Memo<String, ModelQuery> PARSED = new Memo<>(4096, ModelQuery::doParse);
 
     public static ModelQuery parse(String raw) {
-        return PARSED.get(raw == null ? "" : raw);
+        String s = raw == null ? "" : raw;
+        return s.length() <= Memo.MAX_KEY_CHARS ? PARSED.get(s) : doParse(s);
     }
 
     private static ModelQuery doParse(String raw) {
