@@ -53,6 +53,10 @@ public final class BanditStrategy extends LearningStrategy {
         return halfLifeMs > 0 ? s.recentAttempts(now, halfLifeMs) : s.attempts();
     }
 
+    long halfLifeMs() {
+        return halfLifeMs;
+    }
+
     static double successRate(TargetStats s, long halfLifeMs) {
         return halfLifeMs > 0 ? s.recentSuccesses() / s.recentAttempts() : (double) s.successes() / s.attempts();
     }

@@ -59,9 +59,14 @@ public final class Strategies implements Strategy {
         long now = clock.getAsLong();
         Strategy adaptive = byName.get("adaptive");
         double preference = adaptive instanceof AdaptiveStrategy a ? a.preference(target) : 1.0;
+        long halfLifeMs = byName.get("bandit") instanceof BanditStrategy b ? b.halfLifeMs() : 0;
+        double pulls = BanditStrategy.pulls(s, now, halfLifeMs);
         return new JsonObject()
                 .put("score", round(AdaptiveStrategy.healthScore(s, now)))
                 .put("weight", round(AdaptiveStrategy.weight(s, now, preference)))
+                // The bandit's own inputs: its discounted attempt count and success rate.
+                .put("bandit_attempts", round(pulls))
+                .put("bandit_success_rate", pulls > 0 ? round(BanditStrategy.successRate(s, halfLifeMs)) : null)
                 .put("ewma_latency_ms", s.ewmaLatencyMs() > 0 ? round(s.ewmaLatencyMs()) : null)
                 .put("ewma_ttft_ms", s.ewmaTtftMs() > 0 ? round(s.ewmaTtftMs()) : null)
                 .put("success_rate", s.attempts() == 0 ? null : round(s.successRate()))

@@ -88,6 +88,9 @@ class AdaptiveRoutingTest {
         assertThat(ta.getDouble("ewma_latency_ms")).isPositive();
         assertThat(ta.getDouble("ewma_ttft_ms")).isPositive();
         assertThat(ta.getDouble("score")).isGreaterThan(80);
+        assertThat(ta.getDouble("bandit_attempts")).as("discounted: at most the 3 attempts").isBetween(2.9, 3.0);
+        assertThat(ta.getDouble("bandit_success_rate")).isEqualTo(1.0);
+        assertThat(tb.getDouble("bandit_success_rate")).isEqualTo(0.0);
         assertThat(ta.getString("circuit")).isEqualTo("closed");
         assertThat(ta.getInteger("consecutive_failures")).isZero();
         assertThat(tb.getString("last_error")).isEqualTo("rate_limit");
