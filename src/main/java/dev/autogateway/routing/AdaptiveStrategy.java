@@ -85,10 +85,7 @@ public final class AdaptiveStrategy extends LearningStrategy {
      */
     @Override
     List<Candidate> rank(List<Candidate> candidates, long now) {
-        List<Candidate> out = new ArrayList<>(candidates);
-        out.sort(Comparator.<Candidate>comparingDouble(c -> -weight(c.stats(), now, preference(c.target())))
-                .thenComparingDouble(c -> c.stats().avgLatencyMs())
-                .thenComparingInt(Candidate::position));
-        return out;
+        return sortedBy(candidates, c -> -weight(c.stats(), now, preference(c.target())),
+                Comparator.comparingDouble(c -> c.stats().avgLatencyMs()));
     }
 }

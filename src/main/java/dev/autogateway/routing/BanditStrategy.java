@@ -53,10 +53,6 @@ public final class BanditStrategy extends LearningStrategy {
         return halfLifeMs > 0 ? s.recentAttempts(now, halfLifeMs) : s.attempts();
     }
 
-    long halfLifeMs() {
-        return halfLifeMs;
-    }
-
     static double successRate(TargetStats s, long halfLifeMs) {
         return halfLifeMs > 0 ? s.recentSuccesses() / s.recentAttempts() : (double) s.successes() / s.attempts();
     }
@@ -86,9 +82,6 @@ public final class BanditStrategy extends LearningStrategy {
         double total = candidates.stream().mapToDouble(c -> pulls(c.stats(), now, halfLifeMs)).sum();
         double fastest = candidates.stream().mapToDouble(c -> c.stats().ewmaLatencyMs()).filter(l -> l > 0).min()
                 .orElse(0);
-        List<Candidate> out = new ArrayList<>(candidates);
-        out.sort(Comparator.<Candidate>comparingDouble(c -> -ucb(c.stats(), total, fastest, exploration, now, halfLifeMs))
-                .thenComparingInt(Candidate::position));
-        return out;
+        return sortedBy(candidates, c -> -ucb(c.stats(), total, fastest, exploration, now, halfLifeMs), (a, b) -> 0);
     }
 }

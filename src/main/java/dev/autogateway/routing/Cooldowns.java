@@ -31,16 +31,11 @@ public final class Cooldowns {
         return until.merge(id, deadlineMillis, Math::max);
     }
 
-    /** Every cool-down still running, by target or key id: its deadline in epoch milliseconds. */
+    /** Every cool-down still running, by target or key id: its deadline in epoch milliseconds. Drops the ended ones. */
     public Map<String, Long> active() {
         long now = clockMillis.getAsLong();
-        Map<String, Long> out = new java.util.HashMap<>();
-        until.forEach((id, deadline) -> {
-            if (deadline > now) {
-                out.put(id, deadline);
-            }
-        });
-        return out;
+        until.values().removeIf(deadline -> deadline <= now);
+        return new java.util.HashMap<>(until);
     }
 
     /** Milliseconds until the target may be used again; 0 when it may be used now. */

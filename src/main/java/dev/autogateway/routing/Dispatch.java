@@ -4,7 +4,6 @@ import dev.autogateway.openai.ApiError;
 import dev.autogateway.provider.ErrorClass;
 import dev.autogateway.provider.Limits;
 import dev.autogateway.provider.UpstreamFailure;
-import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.circuitbreaker.OpenCircuitException;
 import io.vertx.core.Future;
 import java.util.ArrayList;
@@ -56,8 +55,7 @@ final class Dispatch<T> {
         }
         while (next < plan.size()) {
             Target t = plan.get(next++);
-            if (!excludedModels.contains(t.model()) && router.health().coolingMs(t) == 0
-                    && router.health().circuit(t) != CircuitBreakerState.OPEN) {
+            if (!excludedModels.contains(t.model()) && !router.health().gated(t)) {
                 return attempt(t, 1);
             }
         }
@@ -125,7 +123,7 @@ final class Dispatch<T> {
                 return recovering ? run() : Future.failedFuture(FailoverRouter.clientError(f));
             case CONTEXT_FALLBACK:
                 excludedModels.add(t.model());
-                List<Target> larger = router.contextFallbacks(t, route).stream()
+                List<Target> larger = router.contextFallbacks(t.model(), route).stream()
                         .filter(c -> !excludedModels.contains(c.model())).toList();
                 if (larger.isEmpty()) {
                     return recovering ? run() : Future.failedFuture(FailoverRouter.clientError(f));

@@ -116,9 +116,7 @@ public final class FailoverRouter {
                 plan.addAll(targetsFor(fallback, r));
             }
             if (candidates.stream().anyMatch(t -> t.model().equals(model) && !r.needs().fits(t))) {
-                for (String larger : config.contextWindowFallbacks().getOrDefault(model, List.of())) {
-                    plan.addAll(targetsFor(larger, r));
-                }
+                plan.addAll(contextFallbacks(model, r));
             }
         }
         if (plan.isEmpty()) {
@@ -144,11 +142,11 @@ public final class FailoverRouter {
         return TargetsReport.of(catalog.providers(), config.strategy(), strategy, health, System.currentTimeMillis());
     }
 
-    /** The larger-context models to try after {@code failed} said the request does not fit. */
-    List<Target> contextFallbacks(Target failed, RouteRequest r) {
+    /** The targets of {@code model}'s larger-context models, for a request that does not fit it. */
+    List<Target> contextFallbacks(String model, RouteRequest r) {
         List<Target> out = new ArrayList<>();
-        for (String model : config.contextWindowFallbacks().getOrDefault(failed.model(), List.of())) {
-            out.addAll(targetsFor(model, r));
+        for (String larger : config.contextWindowFallbacks().getOrDefault(model, List.of())) {
+            out.addAll(targetsFor(larger, r));
         }
         return out;
     }

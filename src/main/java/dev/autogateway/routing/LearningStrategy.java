@@ -2,8 +2,10 @@ package dev.autogateway.routing;
 
 import dev.autogateway.config.RouterConfig;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.function.LongSupplier;
+import java.util.function.ToDoubleFunction;
 
 /**
  * What {@link AdaptiveStrategy} and {@link BanditStrategy} share: state in a {@link HealthStore}, the gates of
@@ -28,11 +30,26 @@ abstract class LearningStrategy implements Strategy {
         this.config = config;
     }
 
-    /** One candidate as a strategy sees it: the target, its stats, its config position, and whether it is gated. */
-    record Candidate(Target target, TargetStats stats, int position, boolean gated) {}
+    /** One candidate as a strategy sees it: the target, its stats and its config position. */
+    record Candidate(Target target, TargetStats stats, int position) {}
 
-    /** The candidates best first; gated ones are sorted last by the caller whatever this returns. */
+    /** The candidates best first, in a new mutable list; gated ones are ranked apart and go last. */
     abstract List<Candidate> rank(List<Candidate> candidates, long now);
+
+    /**
+     * The candidates by {@code key}, lowest first, then by {@code tie}, then in config order. Each key is computed once
+     * per candidate, not once per comparison: the strategies' keys take a few calls to work out.
+     */
+    static List<Candidate> sortedBy(List<Candidate> candidates, ToDoubleFunction<Candidate> key, Comparator<Candidate> tie) {
+        record Keyed(Candidate candidate, double key) {}
+        List<Keyed> keyed = new ArrayList<>(candidates.size());
+        candidates.forEach(c -> keyed.add(new Keyed(c, key.applyAsDouble(c))));
+        keyed.sort(Comparator.comparingDouble(Keyed::key)
+                .thenComparing(Keyed::candidate, tie.thenComparingInt(Candidate::position)));
+        List<Candidate> out = new ArrayList<>(keyed.size());
+        keyed.forEach(k -> out.add(k.candidate()));
+        return out;
+    }
 
     @Override
     public final List<Target> order(List<Target> targets, RouteRequest request) {
@@ -41,12 +58,13 @@ abstract class LearningStrategy implements Strategy {
         List<Candidate> gated = new ArrayList<>();
         for (int i = 0; i < targets.size(); i++) {
             Target t = targets.get(i);
-            boolean g = gated(t);
-            (g ? gated : open).add(new Candidate(t, store.get(t.id()), i, g));
+            (gated(t) ? gated : open).add(new Candidate(t, store.get(t.id()), i));
         }
-        List<Candidate> ranked = new ArrayList<>(rank(open, now));
-        if (!pinToSession(ranked, request, now)) {
-            ranked = new ArrayList<>(explore(ranked, now));
+        List<Candidate> ranked = rank(open, now);
+        // A fallback model's targets are ordered with every request but tried only when the main ones fail: probing
+        // them there would claim probes that never run, and hold off the real ones.
+        if (!pinToSession(ranked, request, now) && !request.fallback()) {
+            explore(ranked, now);
         }
         if (sessions != null && request.session() != null && !ranked.isEmpty()) {
             sessions.bind(request.session(), ranked.get(0).target().id(), now);
@@ -61,27 +79,21 @@ abstract class LearningStrategy implements Strategy {
      * Probes (only when no session pins the request): the original never tried a demoted target again while a better
      * one served, so a primary that came back from an outage, or that was never tried, stayed unused. Here one
      * request at a time tries first a target that failed last and whose backoff has run out, or one not tried for
-     * {@code router.probe_interval}.
+     * {@code router.probe_interval}. Reorders {@code ranked} in place.
      */
-    private List<Candidate> explore(List<Candidate> ranked, long now) {
+    private void explore(List<Candidate> ranked, long now) {
         for (int i = 0; i < ranked.size(); i++) {
             Candidate c = ranked.get(i);
             if (dueForProbe(c.stats(), now)) {
                 // Claimed atomically and held for as long as one attempt may take, so concurrent requests do not
                 // all probe the same target.
                 long until = now + config.attemptTimeoutMs();
-                if (store.update(c.target().id(), st -> dueForProbe(st, now) ? st.probing(until) : st).probeUntilMs() != until) {
-                    continue;
+                if (store.update(c.target().id(), st -> dueForProbe(st, now) ? st.probing(until) : st).probeUntilMs() == until) {
+                    ranked.add(0, ranked.remove(i));
+                    return;
                 }
-                if (i > 0) {
-                    List<Candidate> out = new ArrayList<>(ranked);
-                    out.add(0, out.remove(i));
-                    return out;
-                }
-                return ranked;
             }
         }
-        return ranked;
     }
 
     /**

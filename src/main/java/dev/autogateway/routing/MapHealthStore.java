@@ -22,8 +22,17 @@ final class MapHealthStore implements HealthStore {
 
     @Override
     public TargetStats update(String targetId, UnaryOperator<TargetStats> change) {
-        TargetStats s = map.compute(targetId, (id, old) -> change.apply(old == null ? TargetStats.NEW : old));
-        version.incrementAndGet();
+        boolean[] changed = {false};
+        TargetStats s = map.compute(targetId, (id, old) -> {
+            TargetStats before = old == null ? TargetStats.NEW : old;
+            TargetStats after = change.apply(before);
+            changed[0] = after != before;
+            return after;
+        });
+        // Only a real change is news for the state file (a lost probe claim returns the stats as they were).
+        if (changed[0]) {
+            version.incrementAndGet();
+        }
         return s;
     }
 

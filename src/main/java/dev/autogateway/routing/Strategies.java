@@ -17,6 +17,7 @@ public final class Strategies implements Strategy {
 
     private final String defaultName;
     private final Map<String, Strategy> byName;
+    private final AdaptiveStrategy adaptive;
     private final HealthStore store;
     private final LongSupplier clock;
     private final long banditHalfLifeMs;
@@ -28,18 +29,11 @@ public final class Strategies implements Strategy {
         this.clock = clock;
         this.banditHalfLifeMs = config.banditHalfLifeMs();
         StickySessions sticky = config.sticky() ? sessions : null;
+        this.adaptive = new AdaptiveStrategy(config, store, health, sticky, clock);
         this.byName = Map.of(
                 "sequential", new SequentialStrategy(),
-                "adaptive", new AdaptiveStrategy(config, store, health, sticky, clock),
+                "adaptive", adaptive,
                 "bandit", new BanditStrategy(config, store, health, sticky, clock));
-    }
-
-    public String defaultName() {
-        return defaultName;
-    }
-
-    public HealthStore store() {
-        return store;
     }
 
     @Override
@@ -57,16 +51,14 @@ public final class Strategies implements Strategy {
     public JsonObject describe(Target target) {
         TargetStats s = store.get(target.id());
         long now = clock.getAsLong();
-        Strategy adaptive = byName.get("adaptive");
-        double preference = adaptive instanceof AdaptiveStrategy a ? a.preference(target) : 1.0;
-        long halfLifeMs = byName.get("bandit") instanceof BanditStrategy b ? b.halfLifeMs() : 0;
-        double pulls = BanditStrategy.pulls(s, now, halfLifeMs);
+        double preference = adaptive.preference(target);
+        double pulls = BanditStrategy.pulls(s, now, banditHalfLifeMs);
         return new JsonObject()
                 .put("score", round(AdaptiveStrategy.healthScore(s, now)))
                 .put("weight", round(AdaptiveStrategy.weight(s, now, preference)))
                 // The bandit's own inputs: its discounted attempt count and success rate.
                 .put("bandit_attempts", round(pulls))
-                .put("bandit_success_rate", pulls > 0 ? round(BanditStrategy.successRate(s, halfLifeMs)) : null)
+                .put("bandit_success_rate", pulls > 0 ? round(BanditStrategy.successRate(s, banditHalfLifeMs)) : null)
                 .put("ewma_latency_ms", s.ewmaLatencyMs() > 0 ? round(s.ewmaLatencyMs()) : null)
                 .put("ewma_ttft_ms", s.ewmaTtftMs() > 0 ? round(s.ewmaTtftMs()) : null)
                 .put("success_rate", s.attempts() == 0 ? null : round(s.successRate()))

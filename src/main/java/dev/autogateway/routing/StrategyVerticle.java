@@ -2,9 +2,12 @@ package dev.autogateway.routing;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.file.CopyOptions;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.FileSystem;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,8 +30,8 @@ public final class StrategyVerticle extends VerticleBase {
     private final String path;
     private final LongSupplier clock;
     private long savedVersion = -1;
-    private boolean saving;
-    private long writes;
+    /** The write in progress, if any; the final write at stop waits for it, so an older state never lands last. */
+    private Future<Void> inFlight;
     private long saveTimer = -1;
     private long sweepTimer = -1;
 
@@ -60,8 +63,8 @@ public final class StrategyVerticle extends VerticleBase {
             return Future.succeededFuture();
         }
         vertx.cancelTimer(saveTimer);
-        saving = false;
-        return save().otherwiseEmpty();
+        Future<Void> pending = inFlight == null ? Future.succeededFuture() : inFlight;
+        return pending.eventually(this::save).otherwiseEmpty();
     }
 
     private Future<Void> load() {
@@ -84,26 +87,36 @@ public final class StrategyVerticle extends VerticleBase {
         });
     }
 
-    /** Writes the state if it changed since the last write; overlapping writes are skipped, not queued. */
+    /**
+     * Writes the state if it changed since the last write; a write while one is in progress is skipped, not queued.
+     * On a worker thread with plain java.nio: Vert.x's file system refuses to work once its own shutdown hook has run,
+     * which on SIGTERM is before this verticle's final save.
+     */
     Future<Void> save() {
         long version = store.version();
-        if (saving || version == savedVersion) {
+        if (inFlight != null || version == savedVersion) {
             return Future.succeededFuture();
         }
-        saving = true;
-        FileSystem fs = vertx.fileSystem();
-        // A name of its own per write: the final write at stop may overlap a periodic one.
-        String tmp = path + ".tmp-" + (++writes);
-        Path parent = Path.of(path).toAbsolutePath().getParent();
-        var content = StateFile.encode(new StateFile.State(store.snapshot(), cooldowns.active()), clock.getAsLong());
-        return (parent == null ? Future.<Void>succeededFuture() : fs.mkdirs(parent.toString()))
-                .compose(v -> fs.writeFile(tmp, content))
-                .compose(v -> fs.move(tmp, path, new CopyOptions().setAtomicMove(true).setReplaceExisting(true)))
+        Buffer content = StateFile.encode(new StateFile.State(store.snapshot(), cooldowns.active()), clock.getAsLong());
+        inFlight = vertx.<Void>executeBlocking(() -> {
+                    write(content.getBytes());
+                    return null;
+                })
                 .onSuccess(v -> savedVersion = version)
                 .onFailure(e -> LOG.warn("could not save routing state to {}: {}", path, e.toString()))
                 .eventually(() -> {
-                    saving = false;
+                    inFlight = null;
                     return Future.succeededFuture();
                 });
+        return inFlight;
+    }
+
+    /** Temp file, then an atomic rename: a crash mid-write never leaves a torn state file. */
+    private void write(byte[] content) throws IOException {
+        Path file = Path.of(path).toAbsolutePath();
+        Files.createDirectories(file.getParent());
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.write(tmp, content);
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 }

@@ -112,6 +112,20 @@ class AdaptiveStrategyTest {
     }
 
     @Test
+    void leaves_probes_to_the_main_plan_not_to_a_fallback_models_ordering() {
+        RoutingFixture f = new RoutingFixture("{\"strategy\":\"adaptive\",\"probe_interval\":10,\"persistence_path\":\"\"}", "a", "b");
+        AdaptiveStrategy s = f.adaptive();
+        f.succeed(s, "a", 200);
+        f.succeed(s, "b", 3000);
+        f.advance(10_000);
+        f.succeed(s, "a", 200);
+        RouteRequest asFallback = RoutingFixture.request().forFallback("m");
+        assertThat(f.order(s, asFallback)).as("as a fallback model: ranked, no probe claimed").containsExactly("a", "b");
+        assertThat(f.store.get(f.t("b").id()).probeUntilMs()).isZero();
+        assertThat(f.order(s, RoutingFixture.request())).as("the main plan still gets its probe").containsExactly("b", "a");
+    }
+
+    @Test
     void probes_a_target_not_tried_for_the_probe_interval() {
         RoutingFixture f = new RoutingFixture("{\"strategy\":\"adaptive\",\"probe_interval\":10,\"persistence_path\":\"\"}", "a", "b");
         AdaptiveStrategy s = f.adaptive();

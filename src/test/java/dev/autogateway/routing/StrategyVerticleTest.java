@@ -79,9 +79,17 @@ class StrategyVerticleTest {
     @Test
     void ignores_a_file_of_another_version_and_starts_fresh_without_one(Vertx vertx) throws Exception {
         Path file = dir.resolve("state.json");
-        Files.writeString(file, "{\"version\":99,\"targets\":{}}");
+        Files.writeString(file, "{\"version\":99,\"targets\":{\"" + f.t("a").id() + "\":{\"attempts\":5,\"successes\":5}}}");
         deploy(vertx, f.store, new Cooldowns(f.clock), file);
-        deploy(vertx, HealthStore.inMemory(), new Cooldowns(f.clock), dir.resolve("missing/state.json"));
-        assertThat(f.store.snapshot()).isEmpty();
+        assertThat(f.store.snapshot()).as("a target of a version-99 file is not loaded").isEmpty();
+
+        HealthStore fresh = HealthStore.inMemory();
+        Path missing = dir.resolve("missing/state.json");
+        String id = deploy(vertx, fresh, new Cooldowns(f.clock), missing);
+        assertThat(fresh.snapshot()).isEmpty();
+        fresh.record(f.t("a"), AttemptOutcome.success(400, 400), f.now.get(), 60_000);
+        vertx.undeploy(id).await();
+        assertThat(new JsonObject(Files.readString(missing)).getJsonObject("targets").fieldNames())
+                .as("its directory made, the file is written at stop").containsExactly(f.t("a").id());
     }
 }
