@@ -7,6 +7,8 @@ import picocli.CommandLine.Command;
 @Command(
         name = "auto-gateway",
         mixinStandardHelpOptions = true,
+        // -h/--help and -V/--version on every subcommand too ("start --help").
+        scope = CommandLine.ScopeType.INHERIT,
         versionProvider = VersionCommand.Provider.class,
         description = "OpenAI-compatible LLM API gateway: routing, retries and failover across providers, models and keys.",
         subcommands = {StartCommand.class, CheckCommand.class, SaveGlobalCommand.class, VersionCommand.class})

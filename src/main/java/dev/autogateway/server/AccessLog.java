@@ -25,7 +25,7 @@ final class AccessLog {
         field(b.append('{'), "request_id", x.requestId);
         field(b.append(','), "method", x.rc.request().method().name());
         field(b.append(','), "path", x.rc.request().path());
-        b.append(",\"status\":").append(x.response.getStatusCode());
+        b.append(",\"status\":").append(x.status());
         b.append(",\"stream\":").append(x.stream);
         field(b.append(','), "model_requested", x.model);
         field(b.append(','), "provider", t == null ? null : t.provider().name());

@@ -50,15 +50,17 @@ final class Exchange {
         rc.put(KEY, x);
         rc.addEndHandler(ar -> {
             if (ar.failed()) {
-                // The client left before its answer: attempts still running are for nobody.
+                // The client left (or a shutdown cut it) before its answer ended: attempts still running are for
+                // nobody, and the log says so, streaming or not.
                 x.attempts.cancel();
+                x.outcome = x.cutOutcome();
             }
             AccessLog.log(x);
             if (x.model != null || x.attempts.count() > 0) {
                 Target t = x.attempts.target();
                 // Labelled by what served the request, never by the client's free-form model string.
                 metrics.request(t == null ? null : t.provider().name(), t == null ? null : t.model(),
-                        x.response.getStatusCode(), x.stream, x.elapsedMs(), x.ttftMs);
+                        x.status(), x.stream, x.elapsedMs(), x.ttftMs);
             }
         });
         rc.next();
@@ -91,6 +93,11 @@ final class Exchange {
     /** Why a response was cut short by its connection closing: the client left, or a shutdown's drain ran out. */
     String cutOutcome() {
         return lifecycle != null && lifecycle.draining() ? "cut_by_shutdown" : "client_closed";
+    }
+
+    /** The status the client got; 499 (nginx's "client closed request") when it left before any was sent. */
+    int status() {
+        return response.headWritten() ? response.getStatusCode() : 499;
     }
 
     boolean answered() {

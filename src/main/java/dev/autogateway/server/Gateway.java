@@ -24,7 +24,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,7 +85,7 @@ public final class Gateway {
                         startConfig.router().persistencePath(), System::currentTimeMillis)))
                 .compose(id -> {
                     strategyDeployment = id;
-                    return generation(0, startConfig, null);
+                    return generation(0, startConfig);
                 })
                 .compose(r -> {
                     routing = r;
@@ -109,7 +108,7 @@ public final class Gateway {
      * Deploys a config generation's provider verticles and builds its router. Its strategies are new (they read the
      * new settings) but learn into the same store, so nothing learned is lost.
      */
-    private Future<Routing> generation(int generation, GatewayConfig config, Routing previous) {
+    private Future<Routing> generation(int generation, GatewayConfig config) {
         Strategies strategy = new Strategies(config.router(), store, health, sessions, System::currentTimeMillis);
         FailoverRouter router = new FailoverRouter(vertx, config.router(), new Catalog(config.providers()), strategy, health,
                 metrics, generation);
@@ -126,15 +125,16 @@ public final class Gateway {
         Routing old = routing;
         ServerConfig keep = startConfig.server();
         ServerConfig s = next.server();
-        if (!s.host().equals(keep.host()) || s.port() != keep.port() || !Objects.equals(s.socketPath(), keep.socketPath())
-                || s.maxBodyBytes() != keep.maxBodyBytes() || !next.cluster().equals(startConfig.cluster())) {
-            LOG.warn("config reload: server listening settings and cluster changes need a restart; keeping the running ones");
+        // Of the server settings only the client keys apply without a restart: the rest are kept as they were.
+        ServerConfig kept = new ServerConfig(keep.host(), keep.port(), keep.socketPath(), keep.socketMode(),
+                keep.tunnel(), s.apiKeys(), keep.maxBodyBytes(), keep.drainTimeoutMs(), keep.reloadIntervalMs());
+        if (!kept.equals(s) || !next.cluster().equals(startConfig.cluster())) {
+            LOG.warn("config reload: server settings other than api_key, and cluster changes, need a restart;"
+                    + " keeping the running ones");
         }
-        GatewayConfig applied = next.withServer(new ServerConfig(keep.host(), keep.port(), keep.socketPath(), keep.socketMode(),
-                        keep.tunnel(), s.apiKeys(), keep.maxBodyBytes(), keep.drainTimeoutMs(), keep.reloadIntervalMs()))
-                .withCluster(startConfig.cluster());
+        GatewayConfig applied = next.withServer(kept).withCluster(startConfig.cluster());
         health.reconfigure(applied.router());
-        return generation(old.generation() + 1, applied, old).map(r -> {
+        return generation(old.generation() + 1, applied).map(r -> {
             routing = r;
             vertx.setTimer(Math.max(1, keep.drainTimeoutMs()), t -> undeploy(old.providerDeployments()));
             LOG.info("config reloaded (generation {}): {} provider(s), strategy {}", r.generation(),

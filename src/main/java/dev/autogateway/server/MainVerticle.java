@@ -61,8 +61,14 @@ public final class MainVerticle extends VerticleBase {
         r.get("/health").handler(rc -> Exchange.of(rc).json(200, new JsonObject().put("status", "ok")));
         r.get("/ready").handler(rc -> Exchange.of(rc).json(lifecycle.draining() ? 503 : 200, new JsonObject()
                 .put("status", lifecycle.draining() ? "draining" : "ready").put("providers", routing.get().config().providers().size())));
-        r.get("/metrics").handler(rc -> rc.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
-                .end(metrics.scrape()));
+        // A scrape walks every meter (gateway's and Vert.x's) and grows with providers x models: off the event loop.
+        r.get("/metrics").handler(rc -> vertx.executeBlocking(metrics::scrape, false).onComplete(ar -> {
+            if (ar.failed()) {
+                rc.fail(ar.cause());
+            } else {
+                rc.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(ar.result());
+            }
+        }));
         r.route("/v1/*").handler(new BearerAuth(routing));
         r.route("/admin/*").handler(new BearerAuth(routing));
         r.get("/admin/targets").handler(rc -> Exchange.of(rc).json(200, routing.get().router().targetsReport()));

@@ -4,6 +4,7 @@ import dev.autogateway.config.ModelSpec;
 import dev.autogateway.config.ProviderConfig;
 import dev.autogateway.openai.Completions;
 import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -20,8 +21,8 @@ final class ModelsHandler implements Handler<RoutingContext> {
         this.routing = routing;
     }
 
-    /** The list for one config generation: built once, served as is. */
-    static JsonObject list(List<ProviderConfig> providers) {
+    /** The list for one config generation: built and encoded once, served as is. */
+    static Buffer list(List<ProviderConfig> providers) {
         long created = Completions.now();
         JsonArray data = new JsonArray();
         Set<String> seen = new HashSet<>();
@@ -33,7 +34,7 @@ final class ModelsHandler implements Handler<RoutingContext> {
                 }
             }
         }
-        return new JsonObject().put("object", "list").put("data", data);
+        return new JsonObject().put("object", "list").put("data", data).toBuffer();
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.autogateway.server;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * Splices a replacement stream onto an answer that died mid-stream, so the client sees one coherent answer. A
@@ -11,6 +12,7 @@ import java.util.List;
  * remainder goes out. An answer that diverges, or turns to tool calls, cannot be spliced.
  */
 final class ResumeFilter {
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
     /** The replacement cannot continue the answer the client already has. */
     static final class Diverged extends RuntimeException {
         Diverged(String message) {
@@ -87,7 +89,7 @@ final class ResumeFilter {
     }
 
     static String normalize(String s) {
-        return s.replaceAll("\\s+", " ");
+        return WHITESPACE.matcher(s).replaceAll(" ");
     }
 
     /** Where, in {@code raw}, its normalised form reaches {@code length} characters (after a whole whitespace run). */

@@ -2,7 +2,7 @@ package dev.autogateway.server;
 
 import dev.autogateway.config.GatewayConfig;
 import dev.autogateway.routing.FailoverRouter;
-import io.vertx.core.json.JsonObject;
+import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -11,7 +11,7 @@ import java.util.List;
  * generation from start to end. Built once per reload, never per request.
  */
 record Routing(int generation, GatewayConfig config, FailoverRouter router, List<String> providerDeployments,
-        JsonObject models, List<byte[]> clientKeys) {
+        Buffer models, List<byte[]> clientKeys) {
 
     static Routing of(int generation, GatewayConfig config, FailoverRouter router, List<String> providerDeployments) {
         return new Routing(generation, config, router, providerDeployments, ModelsHandler.list(config.providers()),

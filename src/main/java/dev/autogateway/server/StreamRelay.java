@@ -35,6 +35,7 @@ final class StreamRelay {
     private UpstreamStream stream;
     private Target target;
     private long budgetTimer = -1;
+    private long budgetMs;
     private boolean toolCallsSent;
     private boolean multipleChoices;
     private String streamId;
@@ -55,8 +56,11 @@ final class StreamRelay {
     }
 
     void start(long budgetMs) {
-        // Not response.closeHandler: vertx-web's end handlers (access log, metrics) hang on that one.
+        this.budgetMs = budgetMs;
+        // Not response.closeHandler: vertx-web's end handlers (access log, metrics) hang on that one. Every way a
+        // stream ends goes through here, so this is the one place the budget timer stops.
         x.rc.addEndHandler(ar -> {
+            vertx.cancelTimer(budgetTimer);
             if (ar.failed()) {
                 onClientGone();
             }
@@ -64,7 +68,6 @@ final class StreamRelay {
         budgetTimer = vertx.setTimer(Math.max(1, budgetMs), id -> onBudgetSpent());
         route.open().onComplete(ar -> {
             if (ar.failed()) {
-                vertx.cancelTimer(budgetTimer);
                 x.error(ar.cause());
             } else if (x.answered() || x.attempts.cancelled()) {
                 ar.result().value().cancel();
@@ -128,7 +131,8 @@ final class StreamRelay {
                 JsonObject delta = o instanceof JsonObject c ? c.getJsonObject("delta") : null;
                 if (delta != null) {
                     toolCallsSent |= delta.getValue("tool_calls") != null;
-                    if (delta.getValue("content") instanceof String text) {
+                    // Kept only for a recovery, which needs the text already sent.
+                    if (config.streamRecovery() && delta.getValue("content") instanceof String text) {
                         sentText.append(text);
                     }
                 }
@@ -138,7 +142,6 @@ final class StreamRelay {
     }
 
     private void onEnd() {
-        vertx.cancelTimer(budgetTimer);
         route.succeeded(target, x.elapsedMs(), x.ttftMs);
         if (stream.malformedEvents() > 0) {
             metrics.malformedEvents(target.provider().name(), stream.malformedEvents());
@@ -159,7 +162,6 @@ final class StreamRelay {
             firstFailed = target;
         }
         if (!config.streamRecovery() || toolCallsSent || multipleChoices || x.attempts.cancelled()) {
-            vertx.cancelTimer(budgetTimer);
             endInBand(codeFor(firstFailure), failureMessage());
             return;
         }
@@ -174,7 +176,6 @@ final class StreamRelay {
                 return;
             }
             if (ar.failed()) {
-                vertx.cancelTimer(budgetTimer);
                 endInBand(codeFor(firstFailure), failureMessage() + " No other target could complete it.");
                 return;
             }
@@ -196,9 +197,12 @@ final class StreamRelay {
     }
 
     private void onBudgetSpent() {
+        if (x.response.ended()) {
+            return;
+        }
         x.attempts.cancel();
         if (stream == null) {
-            x.error(new ApiError(504, "The request did not complete within its budget of " + config.timeoutMs()
+            x.error(new ApiError(504, "The request did not complete within its budget of " + budgetMs
                     + " ms.", "server_error", null, "upstream_timeout"));
             return;
         }
@@ -228,9 +232,6 @@ final class StreamRelay {
         if (x.response.ended()) {
             return;
         }
-        vertx.cancelTimer(budgetTimer);
-        x.outcome = x.cutOutcome();
-        x.attempts.cancel();
         if (stream != null) {
             stream.cancel();
         }

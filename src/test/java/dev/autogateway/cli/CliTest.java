@@ -105,6 +105,14 @@ class CliTest {
     }
 
     @Test
+    void every_subcommand_explains_itself_with_help() {
+        for (String cmd : new String[] {"start", "check", "save-global", "version"}) {
+            assertThat(run(cmd, "--help")).as(cmd + " --help").isZero();
+        }
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("Usage: auto-gateway start", "--socket", "--config");
+    }
+
+    @Test
     void version_prints_the_name_and_version() {
         assertThat(run("version")).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("auto-gateway ");

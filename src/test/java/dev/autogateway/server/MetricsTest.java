@@ -7,6 +7,7 @@ import dev.autogateway.testing.TestGateway;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.net.Socket;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -59,5 +60,25 @@ class MetricsTest {
         assertThat(value(scrape, "gateway_tokens_total{direction=\"out\",model=\"m\",provider=\"p1\"}")).isEqualTo(14);
         assertThat(value(scrape, "gateway_request_duration_seconds_count{model=\"m\",provider=\"p1\"}")).isEqualTo(2);
         assertThat(scrape).contains("gateway_ttft_seconds_bucket", "gateway_open_circuits", "gateway_streams_in_flight 0.0");
+    }
+
+    @Test
+    void should_count_a_client_that_left_before_its_answer_as_499_not_200() throws Exception {
+        primary.on("m", MockOpenAi.hang());
+        byte[] body = new JsonObject().put("model", "m").put("messages", ChatCompletionsProxyTest.userMessage()).toBuffer().getBytes();
+        try (Socket client = new Socket("127.0.0.1", gw.port())) {
+            client.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer k\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes());
+            client.getOutputStream().write(body);
+            client.getOutputStream().flush();
+            Thread.sleep(300);
+        }
+        String series = "gateway_requests_total{model=\"m\",provider=\"p0\",status=\"499\",stream=\"false\"}";
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (value(gw.get("/metrics").body().toString(), series) < 1) {
+            assertThat(System.nanoTime()).as(series + " counted").isLessThan(deadline);
+            Thread.sleep(50);
+        }
+        assertThat(gw.get("/metrics").body().toString()).doesNotContain("status=\"200\"");
     }
 }
