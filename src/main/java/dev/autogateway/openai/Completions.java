@@ -113,6 +113,18 @@ public final class Completions {
         return changed;
     }
 
+    /** A new {@code chat.completion} of {@code choices}, as a provider that does not speak OpenAI answers. */
+    public static JsonObject completion(String model, JsonArray choices) {
+        return new JsonObject().put("id", newId()).put("object", "chat.completion").put("created", now())
+                .put("model", model).put("choices", choices);
+    }
+
+    /** One choice of a completion. */
+    public static JsonObject choice(int index, JsonObject message, String finishReason) {
+        return new JsonObject().put("index", index).put("message", message).put("logprobs", null)
+                .put("finish_reason", finishReason);
+    }
+
     public static JsonObject chunk(String id, long created, String model, JsonObject delta, String finishReason) {
         JsonObject choice = new JsonObject().put("index", 0).put("delta", delta).put("logprobs", null)
                 .put("finish_reason", finishReason);

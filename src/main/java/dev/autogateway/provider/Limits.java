@@ -1,5 +1,8 @@
 package dev.autogateway.provider;
 
+import io.vertx.core.Vertx;
+import java.util.function.Consumer;
+
 /**
  * The time limits of one attempt. {@code deadlineNanos} is the request's total budget on the {@link System#nanoTime}
  * scale, shared by every attempt of the request; {@code attemptTimeoutMs} bounds one non-streaming attempt.
@@ -9,5 +12,17 @@ public record Limits(long connectTimeoutMs, long firstByteTimeoutMs, long idleTi
 
     public long remainingMs() {
         return Math.max(0, (deadlineNanos - System.nanoTime()) / 1_000_000);
+    }
+
+    /**
+     * Arms the timer that ends one non-streaming attempt at {@code attempt_timeout} or the budget, whichever comes
+     * first; {@code onTimeout} gets the failure to report, which names {@code upstream}. Returns the timer's id.
+     */
+    public long armAttemptTimer(Vertx vertx, String upstream, Consumer<UpstreamFailure> onTimeout) {
+        long budget = remainingMs();
+        boolean attemptFirst = attemptTimeoutMs < budget;
+        return vertx.setTimer(Math.max(1, Math.min(attemptTimeoutMs, budget)), id -> onTimeout.accept(attemptFirst
+                ? new UpstreamFailure(ErrorClass.TIMEOUT_FIRST_TOKEN, upstream + " did not answer within " + attemptTimeoutMs + " ms")
+                : new UpstreamFailure(ErrorClass.TIMEOUT, upstream + " did not answer within the request's budget")));
     }
 }

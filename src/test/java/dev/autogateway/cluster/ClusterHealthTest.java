@@ -35,8 +35,7 @@ class ClusterHealthTest {
         for (Vertx v : nodes) {
             v.close().await();
         }
-        primary.close().await();
-        secondary.close().await();
+        // The mocks run on the test's Vert.x, which the extension closes.
     }
 
     private record Node(Vertx vertx, Gateway gateway) {
@@ -104,9 +103,9 @@ class ClusterHealthTest {
     }
 
     @Test
-    void should_share_cool_downs_and_open_circuits_across_instances_including_late_joiners() throws Exception {
-        primary = MockOpenAi.start(Vertx.vertx());
-        secondary = MockOpenAi.start(Vertx.vertx());
+    void should_share_cool_downs_and_open_circuits_across_instances_including_late_joiners(Vertx vertx) throws Exception {
+        primary = MockOpenAi.start(vertx);
+        secondary = MockOpenAi.start(vertx);
         Node a = node(0);
         Node b = node(1);
 
@@ -131,9 +130,9 @@ class ClusterHealthTest {
     }
 
     @Test
-    void should_open_a_failing_targets_circuit_on_every_instance() throws Exception {
-        primary = MockOpenAi.start(Vertx.vertx());
-        secondary = MockOpenAi.start(Vertx.vertx());
+    void should_open_a_failing_targets_circuit_on_every_instance(Vertx vertx) throws Exception {
+        primary = MockOpenAi.start(vertx);
+        secondary = MockOpenAi.start(vertx);
         Node a = node(0);
         Node b = node(1);
         primary.on("m", MockOpenAi.status(500, MockOpenAi.error("down", "server_error", null)));

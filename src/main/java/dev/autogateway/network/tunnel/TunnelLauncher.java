@@ -60,10 +60,6 @@ public final class TunnelLauncher {
         return new TunnelLauncher(kind, settings, localHost(s.host()), open);
     }
 
-    public TunnelSettings settings() {
-        return settings;
-    }
-
     /**
      * Runs the agent towards the gateway on {@code port}; completes with {@link Tunnel#NONE} when no tunnel is asked
      * for, and fails with a {@link TunnelException} when the agent cannot be run or prints no URL in time.

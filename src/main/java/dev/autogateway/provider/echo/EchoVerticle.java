@@ -27,14 +27,7 @@ public final class EchoVerticle extends ProviderVerticle {
     protected Future<Completion> complete(ProviderRequest request) {
         String text = answer(request.fields());
         JsonObject message = new JsonObject().put("role", "assistant").put("content", text).put("refusal", null);
-        JsonObject choice = new JsonObject().put("index", 0).put("message", message).put("logprobs", null)
-                .put("finish_reason", "stop");
-        JsonObject completion = new JsonObject()
-                .put("id", Completions.newId())
-                .put("object", "chat.completion")
-                .put("created", Completions.now())
-                .put("model", request.model())
-                .put("choices", new JsonArray().add(choice))
+        JsonObject completion = Completions.completion(request.model(), new JsonArray().add(Completions.choice(0, message, "stop")))
                 .put("usage", usage(request.fields(), text));
         return provider.delayMs() == 0
                 ? Future.succeededFuture(Completion.of(completion))

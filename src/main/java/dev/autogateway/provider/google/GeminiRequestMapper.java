@@ -55,7 +55,6 @@ final class GeminiRequestMapper {
     private final JsonObject fields;
     private final JsonObject providerExtra;
     private final JsonObject requestExtra;
-    private final boolean media;
     private final Map<String, ImageFetcher.Image> images;
     private final List<Part> system = new ArrayList<>();
     private final List<Turn> turns = new ArrayList<>();
@@ -64,23 +63,23 @@ final class GeminiRequestMapper {
 
     private record Turn(String role, List<Part> parts) {}
 
-    private GeminiRequestMapper(JsonObject fields, JsonObject providerExtra, JsonObject requestExtra, boolean media,
+    private GeminiRequestMapper(JsonObject fields, JsonObject providerExtra, JsonObject requestExtra,
             Map<String, ImageFetcher.Image> images) {
         this.fields = fields;
         this.providerExtra = providerExtra == null ? new JsonObject() : providerExtra;
         this.requestExtra = requestExtra == null ? new JsonObject() : requestExtra;
-        this.media = media;
         this.images = images;
     }
 
     /**
-     * @param media whether the model takes audio and file parts (the {@code media} feature); without it they are
-     *     left out, as for any provider
+     * Audio and file parts are all mapped: the router has already taken them out for a model without the
+     * {@code media} feature ({@code RequestNeeds}).
+     *
      * @param images the downloaded http(s) images, by URL (see {@link #imageUrls})
      */
-    static GeminiRequest map(JsonObject fields, JsonObject providerExtra, JsonObject requestExtra, boolean media,
+    static GeminiRequest map(JsonObject fields, JsonObject providerExtra, JsonObject requestExtra,
             Map<String, ImageFetcher.Image> images) {
-        return new GeminiRequestMapper(fields, providerExtra, requestExtra, media, images).map();
+        return new GeminiRequestMapper(fields, providerExtra, requestExtra, images).map();
     }
 
     /** The http(s) image URLs of the request's messages, which must be downloaded before {@link #map}. */
@@ -190,17 +189,11 @@ final class GeminiRequestMapper {
             switch (stringOr(item.getValue("type"), "")) {
                 case "text" -> addText(parts, stringOr(item.getValue("text"), ""));
                 case "image_url" -> parts.add(image(item, partPath));
-                case "input_audio" -> {
-                    if (media) {
-                        parts.add(audio(item, partPath));
-                    }
-                }
+                case "input_audio" -> parts.add(audio(item, partPath));
                 case "file" -> {
-                    if (media) {
-                        Part file = file(item, partPath);
-                        if (file != null) {
-                            parts.add(file);
-                        }
+                    Part file = file(item, partPath);
+                    if (file != null) {
+                        parts.add(file);
                     }
                 }
                 default -> {

@@ -40,7 +40,7 @@ final class GeminiResponseMapper {
             if (!promptBlocked(r)) {
                 throw new UpstreamFailure(ErrorClass.MALFORMED, "Gemini answered without a candidate");
             }
-            choices.add(choice(0, message("", "", new JsonArray(), true), "content_filter"));
+            choices.add(Completions.choice(0, message("", "", new JsonArray(), true), "content_filter"));
         }
         for (int i = 0; i < candidates.size(); i++) {
             Candidate c = candidates.get(i);
@@ -57,15 +57,10 @@ final class GeminiResponseMapper {
                 }
             }
             String finish = finishReason(ending, !calls.isEmpty());
-            choices.add(choice(c.index().orElse(i), message(text.toString(), reasoning.toString(), calls,
+            choices.add(Completions.choice(c.index().orElse(i), message(text.toString(), reasoning.toString(), calls,
                     finish.equals("content_filter")), finish));
         }
-        JsonObject completion = new JsonObject()
-                .put("id", Completions.newId())
-                .put("object", "chat.completion")
-                .put("created", Completions.now())
-                .put("model", model)
-                .put("choices", choices);
+        JsonObject completion = Completions.completion(model, choices);
         r.usageMetadata().ifPresent(u -> completion.put("usage", usage(u)));
         return completion;
     }
@@ -81,11 +76,6 @@ final class GeminiResponseMapper {
             m.put("tool_calls", calls);
         }
         return m;
-    }
-
-    private static JsonObject choice(int index, JsonObject message, String finishReason) {
-        return new JsonObject().put("index", index).put("message", message).put("logprobs", null)
-                .put("finish_reason", finishReason);
     }
 
     static List<Part> parts(Candidate c) {

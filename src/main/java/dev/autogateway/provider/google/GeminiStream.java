@@ -24,7 +24,6 @@ final class GeminiStream {
     /** Chunks handed to the context and not yet sent on, past which the reader waits. */
     private static final int MAX_QUEUED = 64;
 
-    private final Vertx vertx;
     private final Context context;
     private final ProviderRequest request;
     private final StreamSender sender;
@@ -33,7 +32,6 @@ final class GeminiStream {
     private final StreamWatchdog watchdog;
 
     GeminiStream(Vertx vertx, ProviderRequest request, StreamSender sender) {
-        this.vertx = vertx;
         this.context = vertx.getOrCreateContext();
         this.request = request;
         this.sender = sender;

@@ -2,15 +2,12 @@ package dev.autogateway.provider.google;
 
 import com.google.genai.Client;
 import com.google.genai.types.HttpOptions;
-import dev.autogateway.config.ModelSpec;
 import dev.autogateway.config.ProviderConfig;
-import dev.autogateway.provider.ErrorClass;
 import dev.autogateway.provider.ErrorClassifier;
 import dev.autogateway.provider.Completion;
 import dev.autogateway.provider.ProviderRequest;
 import dev.autogateway.provider.ProviderVerticle;
 import dev.autogateway.provider.StreamSender;
-import dev.autogateway.provider.UpstreamFailure;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -68,7 +65,7 @@ public final class GeminiVerticle extends ProviderVerticle {
     public Future<?> start() {
         clients.acquire();
         calls = vertx.createSharedWorkerExecutor(callPool, provider.workers(), MAX_CALL_HOURS, TimeUnit.HOURS);
-        images = new ImageFetcher(vertx, ImageFetcher.MAX_BYTES);
+        images = new ImageFetcher(vertx);
         return super.start();
     }
 
@@ -103,8 +100,7 @@ public final class GeminiVerticle extends ProviderVerticle {
     private Future<GeminiRequestMapper.GeminiRequest> prepare(ProviderRequest request) {
         long budget = request.limits().remainingMs();
         return images.fetchAll(GeminiRequestMapper.imageUrls(request.fields()), Math.min(ImageFetcher.TIMEOUT_MS, budget))
-                .map(fetched -> GeminiRequestMapper.map(request.fields(), provider.extraBody(), request.extraBody(),
-                        media(request.model()), fetched))
+                .map(fetched -> GeminiRequestMapper.map(request.fields(), provider.extraBody(), request.extraBody(), fetched))
                 .map(g -> withCallOptions(g, request.limits().remainingMs()));
     }
 
@@ -123,13 +119,8 @@ public final class GeminiVerticle extends ProviderVerticle {
 
     private Future<JsonObject> call(ProviderRequest request, GeminiRequestMapper.GeminiRequest g) {
         UpstreamCall upstream = new UpstreamCall(request.limits().connectTimeoutMs());
-        long budget = request.limits().remainingMs();
-        long attempt = request.limits().attemptTimeoutMs();
-        UpstreamFailure timeout = attempt < budget
-                ? new UpstreamFailure(ErrorClass.TIMEOUT_FIRST_TOKEN, "Gemini did not answer within " + attempt + " ms")
-                : new UpstreamFailure(ErrorClass.TIMEOUT, "Gemini did not answer within the request's budget");
         Promise<JsonObject> result = Promise.promise();
-        long timer = vertx.setTimer(Math.max(1, Math.min(attempt, budget)), id -> {
+        long timer = request.limits().armAttemptTimer(vertx, "Gemini", timeout -> {
             if (result.tryFail(timeout)) {
                 upstream.cancel();
             }
@@ -149,12 +140,5 @@ public final class GeminiVerticle extends ProviderVerticle {
             }
         });
         return result.future();
-    }
-
-    /** Audio and file parts go to Gemini only for models configured with the {@code media} feature. */
-    private boolean media(String model) {
-        ModelSpec exact = provider.models().stream().filter(m -> m.name().equalsIgnoreCase(model)).findFirst().orElse(null);
-        ModelSpec spec = exact != null ? exact : provider.models().stream().filter(ModelSpec::wildcard).findFirst().orElse(null);
-        return spec != null && spec.features().contains("media");
     }
 }

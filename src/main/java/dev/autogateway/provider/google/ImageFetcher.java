@@ -35,11 +35,9 @@ final class ImageFetcher {
 
     private final Vertx vertx;
     private final HttpClientAgent client;
-    private final long maxBytes;
 
-    ImageFetcher(Vertx vertx, long maxBytes) {
+    ImageFetcher(Vertx vertx) {
         this.vertx = vertx;
-        this.maxBytes = maxBytes;
         this.client = vertx.httpClientBuilder()
                 .with(new HttpClientOptions().setMaxRedirects(5).setKeepAlive(true).setTcpNoDelay(true))
                 .build();
@@ -106,15 +104,15 @@ final class ImageFetcher {
             return Future.failedFuture(failure(where, "it is not an image (content-type '" + type + "')"));
         }
         String length = resp.getHeader(HttpHeaders.CONTENT_LENGTH);
-        if (length != null && parseLong(length) > maxBytes) {
+        if (length != null && parseLong(length) > MAX_BYTES) {
             resp.request().reset();
-            return Future.failedFuture(failure(where, "it is larger than " + maxBytes + " bytes"));
+            return Future.failedFuture(failure(where, "it is larger than " + MAX_BYTES + " bytes"));
         }
         Promise<Image> image = Promise.promise();
         Buffer body = Buffer.buffer();
         resp.handler(chunk -> {
             body.appendBuffer(chunk);
-            if (body.length() > maxBytes && image.tryFail(failure(where, "it is larger than " + maxBytes + " bytes"))) {
+            if (body.length() > MAX_BYTES && image.tryFail(failure(where, "it is larger than " + MAX_BYTES + " bytes"))) {
                 resp.request().reset();
             }
         });

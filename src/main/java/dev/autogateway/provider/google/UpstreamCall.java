@@ -57,10 +57,6 @@ final class UpstreamCall {
         }
     }
 
-    boolean cancelled() {
-        return cancelled;
-    }
-
     /** Ends the thread's binding; closing it never throws. */
     interface Binding extends AutoCloseable {
         @Override

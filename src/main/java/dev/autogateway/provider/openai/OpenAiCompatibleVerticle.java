@@ -70,12 +70,7 @@ public final class OpenAiCompatibleVerticle extends ProviderVerticle {
                 return;
             }
             HttpClientRequest http = acquired.result();
-            long budget = request.limits().remainingMs();
-            long attempt = request.limits().attemptTimeoutMs();
-            UpstreamFailure timeout = attempt < budget
-                    ? new UpstreamFailure(ErrorClass.TIMEOUT_FIRST_TOKEN, "the upstream did not answer within " + attempt + " ms")
-                    : new UpstreamFailure(ErrorClass.TIMEOUT, "the upstream did not answer within the request's budget");
-            long timer = vertx.setTimer(Math.max(1, Math.min(attempt, budget)), id -> {
+            long timer = request.limits().armAttemptTimer(vertx, "the upstream", timeout -> {
                 if (result.tryFail(timeout)) {
                     http.reset();
                 }

@@ -25,7 +25,6 @@ import org.slf4j.LoggerFactory;
 final class UpstreamSse {
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamSse.class);
 
-    private final Vertx vertx;
     private final ProviderRequest request;
     private final StreamSender sender;
     private final HttpClientRequest http;
@@ -37,7 +36,6 @@ final class UpstreamSse {
     private final StreamWatchdog watchdog;
 
     UpstreamSse(Vertx vertx, ProviderRequest request, StreamSender sender, HttpClientRequest http) {
-        this.vertx = vertx;
         this.request = request;
         this.sender = sender;
         this.http = http;
