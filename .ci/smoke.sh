@@ -39,7 +39,23 @@ curl -fsSN "http://127.0.0.1:$PORT/v1/chat/completions" -H 'content-type: applic
   -d '{"model":"echo","stream":true,"messages":[{"role":"user","content":"hello"}]}' | tail -n 2 | grep -q '^data: \[DONE\]$' || fail "stream"
 status=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/v1/chat/completions" -d '{bad')
 [ "$status" = 400 ] || fail "malformed JSON gave $status"
-grep -q '"request_id"' "$LOG" || fail "no access log line"
+# One JSON access-log line per request, with what served it and how it ended (written in batches: wait for them).
+for _ in $(seq 1 50); do
+  [ "$(grep -c '^{"request_id".*"path":"/v1/chat/completions"' "$LOG")" -ge 3 ] && break
+  sleep 0.1
+done
+grep '^{"request_id"' "$LOG" | python3 -c '
+import json, sys
+lines = [json.loads(l) for l in sys.stdin]
+chat = [l for l in lines if l["path"] == "/v1/chat/completions"]
+assert len(chat) == 3, chat
+ok = chat[0]
+assert (ok["method"], ok["status"], ok["stream"], ok["model_requested"], ok["provider"], ok["model"], ok["attempts"], ok["outcome"]) \
+    == ("POST", 200, False, "gpt-4o-mini", "echo", "gpt-4o-mini", 1, "ok"), ok
+assert isinstance(ok["latency_ms"], int) and isinstance(ok["ttft_ms"], int) and len(ok["request_id"]) == 36, ok
+assert chat[1]["stream"] is True and chat[1]["status"] == 200, chat[1]
+assert (chat[2]["status"], chat[2]["outcome"], chat[2]["provider"], chat[2]["ttft_ms"]) == (400, "error", None, None), chat[2]
+' || fail "access log lines"
 kill "$GW_PID"; wait "$GW_PID" 2>/dev/null || true; GW_PID=
 
 # The same over a UNIX domain socket.

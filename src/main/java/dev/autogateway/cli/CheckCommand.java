@@ -4,16 +4,21 @@ import dev.autogateway.config.ConfigException;
 import dev.autogateway.config.GatewayConfig;
 import dev.autogateway.config.ModelSpec;
 import dev.autogateway.config.ProviderConfig;
-import dev.autogateway.network.tunnel.TunnelSettings;
+import dev.autogateway.network.tunnel.TunnelLauncher;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 @Command(name = "check", description = "Validate a config and print a summary (never the keys).")
 final class CheckCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
+
+    @Option(names = "--allow-public-without-auth",
+            description = "Check as start --allow-public-without-auth would run: a tunnel without server.api_key passes.")
+    boolean allowPublicWithoutAuth;
 
     @Override
     public Integer call() {
@@ -21,7 +26,8 @@ final class CheckCommand implements Callable<Integer> {
         GatewayConfig cfg;
         try {
             cfg = source.load(System.getenv());
-            TunnelSettings.parse(cfg.extra(), System.getenv()); // extra.tunnels is read only when a tunnel starts
+            // The tunnel rules start applies (extra.tunnels, auth, no socket), so a config check passes only what starts.
+            TunnelLauncher.of(cfg, allowPublicWithoutAuth, System.getenv());
         } catch (ConfigException e) {
             return Errors.report(source, e);
         }

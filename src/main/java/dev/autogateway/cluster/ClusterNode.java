@@ -39,6 +39,9 @@ public final class ClusterNode {
         if (IP.matcher(c.host()).matches() && !c.host().equals("0.0.0.0")) {
             network.getInterfaces().setEnabled(true).addInterface(c.host());
             hz.setProperty("hazelcast.local.localAddress", c.host());
+            // Hazelcast otherwise listens on every interface whatever it announces: cluster.host 127.0.0.1 must
+            // keep the member port off the network.
+            hz.setProperty("hazelcast.socket.bind.any", "false");
         } else {
             network.setPublicAddress(c.host() + ":" + c.port());
         }

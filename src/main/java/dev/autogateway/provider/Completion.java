@@ -1,21 +1,16 @@
 package dev.autogateway.provider;
 
+import dev.autogateway.openai.Tokens;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
 /**
- * A non-streaming answer: the OpenAI {@code chat.completion} object, and the upstream's own bytes when they encode
- * exactly that object (an OpenAI-compatible upstream that needed no filling in), so they go to the client as they are.
- *
- * @param bytes null when the object was built or changed here
+ * A non-streaming answer, encoded: the OpenAI {@code chat.completion} object the client gets, and the usage it
+ * reports. An OpenAI-compatible upstream's answer that needed nothing filled in is its own bytes, never decoded.
  */
-public record Completion(JsonObject json, Buffer bytes) {
+public record Completion(Buffer bytes, Tokens tokens) {
 
     public static Completion of(JsonObject json) {
-        return new Completion(json, null);
-    }
-
-    public Buffer toBuffer() {
-        return bytes != null ? bytes : json.toBuffer();
+        return new Completion(json.toBuffer(), Tokens.of(json));
     }
 }

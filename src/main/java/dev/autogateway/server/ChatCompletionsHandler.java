@@ -106,8 +106,8 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
             Target t = ar.result().target();
             x.routingHeaders(t);
             x.ttftMs = ar.result().latencyMs();
-            Usage.record(metrics, t, ar.result().value().json());
-            x.json(200, ar.result().value().toBuffer());
+            Usage.record(metrics, t, ar.result().value().tokens());
+            x.json(200, ar.result().value().bytes());
         });
     }
 }

@@ -3,6 +3,7 @@ package dev.autogateway.server;
 import dev.autogateway.config.RouterConfig;
 import dev.autogateway.metrics.GatewayMetrics;
 import dev.autogateway.openai.ApiError;
+import dev.autogateway.openai.Tokens;
 import dev.autogateway.provider.ErrorClass;
 import dev.autogateway.provider.StreamEvent;
 import dev.autogateway.provider.UpstreamFailure;
@@ -123,7 +124,7 @@ final class StreamRelay {
 
     /** @param data the upstream's bytes for {@code chunk}, when they encode it exactly; else null */
     private void forward(JsonObject chunk, Buffer data) {
-        Usage.record(metrics, target, chunk);
+        Usage.record(metrics, target, Tokens.of(chunk));
         JsonArray choices = chunk.getJsonArray("choices");
         if (choices != null) {
             multipleChoices |= choices.size() > 1;

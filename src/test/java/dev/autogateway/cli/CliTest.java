@@ -86,6 +86,18 @@ class CliTest {
     }
 
     @Test
+    void check_refuses_a_tunnel_that_start_would_refuse() throws IOException {
+        Path open = file("tunnel.json", "{\"server\":{\"tunnel\":\"cloudflared\"},"
+                + "\"providers\":[{\"name\":\"echo\",\"type\":\"echo\",\"models\":[\"echo\"]}]}");
+        assertThat(run("check", "--config", open.toString())).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("server.tunnel: cloudflared makes the gateway reachable"
+                + " from the internet and server.api_key is not set");
+        assertThat(run("start", "--config", open.toString())).as("start refuses it the same way").isEqualTo(2);
+        assertThat(run("check", "--config", open.toString(), "--allow-public-without-auth")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("OK: providers=1 strategy=sequential tunnel=cloudflared");
+    }
+
+    @Test
     void save_global_stores_a_private_copy_that_check_then_uses_by_default() throws IOException {
         Path cfg = file("c.json", VALID);
         assertThat(run("save-global", "--config", cfg.toString())).isZero();

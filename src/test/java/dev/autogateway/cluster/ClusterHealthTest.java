@@ -1,6 +1,7 @@
 package dev.autogateway.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.autogateway.config.ClusterConfig;
 import dev.autogateway.config.ConfigLoader;
@@ -14,10 +15,17 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.net.ConnectException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
+import java.net.SocketException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -99,6 +107,29 @@ class ClusterHealthTest {
                 }
                 Thread.sleep(50);
             }
+        }
+    }
+
+    @Test
+    void should_listen_for_members_only_on_the_configured_address(Vertx vertx) throws Exception {
+        primary = MockOpenAi.start(vertx);
+        secondary = MockOpenAi.start(vertx);
+        node(0);
+        try (Socket local = new Socket("127.0.0.1", 15701)) {
+            assertThat(local.isConnected()).isTrue();
+        }
+        InetAddress other = NetworkInterface.networkInterfaces().filter(i -> !isLoopback(i))
+                .flatMap(NetworkInterface::inetAddresses).filter(a -> a instanceof Inet4Address).findFirst().orElse(null);
+        Assumptions.assumeTrue(other != null, "this machine has no address besides loopback");
+        assertThatThrownBy(() -> new Socket(other, 15701).close()).as("member port on " + other)
+                .isInstanceOf(ConnectException.class);
+    }
+
+    private static boolean isLoopback(NetworkInterface i) {
+        try {
+            return i.isLoopback() || !i.isUp();
+        } catch (SocketException e) {
+            return true;
         }
     }
 

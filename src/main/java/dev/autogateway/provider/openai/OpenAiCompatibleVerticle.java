@@ -2,7 +2,9 @@ package dev.autogateway.provider.openai;
 
 import dev.autogateway.config.ApiKey;
 import dev.autogateway.config.ProviderConfig;
+import dev.autogateway.openai.CompletionScan;
 import dev.autogateway.openai.Completions;
+import dev.autogateway.openai.Tokens;
 import dev.autogateway.provider.Completion;
 import dev.autogateway.provider.ErrorClass;
 import dev.autogateway.provider.ErrorClassifier;
@@ -97,6 +99,10 @@ public final class OpenAiCompatibleVerticle extends ProviderVerticle {
         if (resp.statusCode() / 100 != 2) {
             throw failure(resp, body);
         }
+        Tokens tokens = CompletionScan.passThrough(body.getBytes());
+        if (tokens != null) {
+            return new Completion(body, tokens);
+        }
         JsonObject json;
         try {
             json = body.toJsonObject();
@@ -109,7 +115,7 @@ public final class OpenAiCompatibleVerticle extends ProviderVerticle {
         if (json.getJsonArray("choices") == null) {
             throw new UpstreamFailure(ErrorClass.MALFORMED, resp.statusCode(), "the upstream's answer has no 'choices'", -1, null);
         }
-        return new Completion(json, Completions.normalizeCompletion(json, model) ? null : body);
+        return Completions.normalizeCompletion(json, model) ? Completion.of(json) : new Completion(body, Tokens.of(json));
     }
 
     private static UpstreamFailure failure(HttpClientResponse resp, Buffer body) {

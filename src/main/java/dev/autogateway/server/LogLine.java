@@ -1,0 +1,106 @@
+package dev.autogateway.server;
+
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import java.util.Arrays;
+
+/**
+ * A JSON log line built as UTF-8 bytes in a buffer its thread reuses: no strings, builders or encoders per line. Values
+ * that are plain printable ASCII, as ids, model and provider names almost always are, are copied as they are; any
+ * other is escaped by Jackson.
+ */
+final class LogLine {
+    private static final ThreadLocal<LogLine> MINE = ThreadLocal.withInitial(LogLine::new);
+    private static final JsonStringEncoder QUOTE = JsonStringEncoder.getInstance();
+
+    private byte[] bytes = new byte[512];
+    private int length;
+
+    /** This thread's line, emptied and opened. */
+    static LogLine start() {
+        LogLine l = MINE.get();
+        l.length = 0;
+        l.put('{');
+        return l;
+    }
+
+    LogLine field(String name, String value) {
+        name(name);
+        if (value == null) {
+            return ascii("null");
+        }
+        put('"');
+        if (isPlain(value)) {
+            ascii(value);
+        } else {
+            byte[] quoted = QUOTE.quoteAsUTF8(value);
+            ensure(quoted.length);
+            System.arraycopy(quoted, 0, bytes, length, quoted.length);
+            length += quoted.length;
+        }
+        put('"');
+        return this;
+    }
+
+    LogLine field(String name, long value) {
+        name(name);
+        return ascii(Long.toString(value));
+    }
+
+    LogLine field(String name, boolean value) {
+        name(name);
+        return ascii(value ? "true" : "false");
+    }
+
+    LogLine end() {
+        put('}');
+        return this;
+    }
+
+    byte[] bytes() {
+        return bytes;
+    }
+
+    int length() {
+        return length;
+    }
+
+    private void name(String name) {
+        if (length > 1) {
+            put(',');
+        }
+        put('"');
+        ascii(name);
+        put('"');
+        put(':');
+    }
+
+    private static boolean isPlain(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Appends characters known to be printable ASCII needing no escape. */
+    private LogLine ascii(String s) {
+        ensure(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            bytes[length++] = (byte) s.charAt(i);
+        }
+        return this;
+    }
+
+    private void put(char c) {
+        ensure(1);
+        bytes[length++] = (byte) c;
+    }
+
+    private void ensure(int more) {
+        if (length + more > bytes.length) {
+            bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + more));
+        }
+    }
+}

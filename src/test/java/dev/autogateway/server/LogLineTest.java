@@ -1,0 +1,35 @@
+package dev.autogateway.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class LogLineTest {
+
+    private static String text(LogLine l) {
+        return new String(l.bytes(), 0, l.length(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void writes_a_json_object_of_strings_numbers_booleans_and_nulls() {
+        LogLine l = LogLine.start().field("id", "req-1").field("status", 200).field("stream", false)
+                .field("model", (String) null).field("latency_ms", -3).end();
+        assertThat(text(l)).isEqualTo("{\"id\":\"req-1\",\"status\":200,\"stream\":false,\"model\":null,\"latency_ms\":-3}");
+    }
+
+    @Test
+    void escapes_quotes_control_characters_and_non_ascii_as_valid_json() {
+        String nasty = "a\"b\\c\nd\u0001é🙂";
+        JsonObject parsed = new JsonObject(text(LogLine.start().field("model_requested", nasty).end()));
+        assertThat(parsed.getString("model_requested")).isEqualTo(nasty);
+    }
+
+    @Test
+    void grows_for_long_values_and_starts_empty_each_time() {
+        String big = "m".repeat(5000);
+        assertThat(new JsonObject(text(LogLine.start().field("model", big).end())).getString("model")).isEqualTo(big);
+        assertThat(text(LogLine.start().field("n", 1).end())).isEqualTo("{\"n\":1}");
+    }
+}
