@@ -107,7 +107,11 @@ public final class FailoverRouter {
             throw ApiError.modelNotFound("The model `" + r.models().raw() + "` is not served by provider '" + r.provider() + "'.");
         }
         List<Target> usable = candidates.stream().filter(r.needs()::usableBy).toList();
-        Set<Target> plan = new LinkedHashSet<>(usable.isEmpty() ? List.of() : strategy.order(usable, r));
+        List<Target> ordered = usable.isEmpty() ? List.of() : strategy.order(usable, r);
+        if (!ordered.isEmpty() && noFallbacks(candidates, r)) {
+            return r.needs().preferComplete(ordered);
+        }
+        Set<Target> plan = new LinkedHashSet<>(ordered);
         Set<String> models = new LinkedHashSet<>();
         plan.forEach(t -> models.add(t.model()));
         candidates.forEach(t -> models.add(t.model()));
@@ -123,6 +127,17 @@ public final class FailoverRouter {
             throw r.needs().unservable(candidates);
         }
         return r.needs().preferComplete(List.copyOf(plan));
+    }
+
+    /** True when no candidate's model has fallback models, nor context fallbacks it needs: the usual case. */
+    private boolean noFallbacks(List<Target> candidates, RouteRequest r) {
+        for (Target t : candidates) {
+            if (!t.spec().fallbacks().isEmpty() || !config.fallbacks().getOrDefault(t.model(), List.of()).isEmpty()
+                    || !r.needs().fits(t) && !config.contextWindowFallbacks().getOrDefault(t.model(), List.of()).isEmpty()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private List<String> fallbacksOf(String model, List<Target> candidates) {

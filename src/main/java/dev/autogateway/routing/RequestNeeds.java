@@ -32,9 +32,9 @@ public record RequestNeeds(Set<String> imageParts, Set<String> mediaParts, Set<S
     private static final int TOKENS_PER_MESSAGE = 4;
 
     public static RequestNeeds of(JsonObject fields) {
-        Set<String> images = new LinkedHashSet<>();
-        Set<String> media = new LinkedHashSet<>();
-        Set<String> video = new LinkedHashSet<>();
+        Set<String> images = Set.of();
+        Set<String> media = Set.of();
+        Set<String> video = Set.of();
         long chars = 0;
         int messages = 0;
         JsonArray msgs = fields.getValue("messages") instanceof JsonArray a ? a : new JsonArray();
@@ -57,9 +57,9 @@ public record RequestNeeds(Set<String> imageParts, Set<String> mediaParts, Set<S
                     }
                     if ("user".equals(m.getValue("role"))) {
                         switch (kind(type)) {
-                            case IMAGE -> images.add(type);
-                            case MEDIA -> media.add(type);
-                            case VIDEO -> video.add(type);
+                            case IMAGE -> images = with(images, type);
+                            case MEDIA -> media = with(media, type);
+                            case VIDEO -> video = with(video, type);
                             default -> { }
                         }
                     }
@@ -73,6 +73,13 @@ public record RequestNeeds(Set<String> imageParts, Set<String> mediaParts, Set<S
         long tokens = chars / CHARS_PER_TOKEN + (long) messages * TOKENS_PER_MESSAGE;
         return new RequestNeeds(Set.copyOf(images), Set.copyOf(media), Set.copyOf(video), tools,
                 (int) Math.min(Integer.MAX_VALUE, tokens), requestedOutput(fields));
+    }
+
+    /** {@code set} plus {@code type}; most requests have no such parts, so the set is made at the first one. */
+    private static Set<String> with(Set<String> set, String type) {
+        Set<String> out = set.isEmpty() ? new LinkedHashSet<>() : set;
+        out.add(type);
+        return out;
     }
 
     /** The answer length the client asked for ({@code max_completion_tokens}, else {@code max_tokens}); 0 if none. */

@@ -1,5 +1,6 @@
 package dev.autogateway.server;
 
+import io.netty.util.concurrent.FastThreadLocal;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -26,7 +27,12 @@ final class AccessLogWriter {
             new AccessLogWriter(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 64 * 1024), MAX_BATCH_BYTES));
 
     private final List<Batch> batches = new CopyOnWriteArrayList<>();
-    private final ThreadLocal<Batch> mine = ThreadLocal.withInitial(this::newBatch);
+    private final FastThreadLocal<Batch> mine = new FastThreadLocal<>() {
+        @Override
+        protected Batch initialValue() {
+            return newBatch();
+        }
+    };
     private final OutputStream out;
     private final int maxBatchBytes;
 

@@ -77,20 +77,27 @@ public final class OpenAiCompatibleVerticle extends ProviderVerticle {
                     http.reset();
                 }
             });
-            boolean[] answered = {false};
-            http.send(body(request))
-                    .compose(resp -> {
-                        answered[0] = true;
-                        return resp.body().map(b -> completion(resp, b, request.model()));
-                    })
-                    .onComplete(ar -> {
-                        vertx.cancelTimer(timer);
-                        if (ar.succeeded()) {
-                            result.tryComplete(ar.result());
-                        } else {
-                            result.tryFail(ErrorClassifier.fromThrowable(ar.cause(), answered[0]));
-                        }
-                    });
+            // Callbacks rather than composed futures: two fewer future stages on every call.
+            http.send(body(request)).onComplete(sent -> {
+                if (sent.failed()) {
+                    vertx.cancelTimer(timer);
+                    result.tryFail(ErrorClassifier.fromThrowable(sent.cause(), false));
+                    return;
+                }
+                HttpClientResponse resp = sent.result();
+                resp.body().onComplete(read -> {
+                    vertx.cancelTimer(timer);
+                    if (read.failed()) {
+                        result.tryFail(ErrorClassifier.fromThrowable(read.cause(), true));
+                        return;
+                    }
+                    try {
+                        result.tryComplete(completion(resp, read.result(), request.model()));
+                    } catch (RuntimeException e) {
+                        result.tryFail(ErrorClassifier.fromThrowable(e, true));
+                    }
+                });
+            });
         });
         return result.future();
     }
