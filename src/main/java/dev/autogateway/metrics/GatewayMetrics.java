@@ -78,7 +78,10 @@ public final class GatewayMetrics {
         m.out().increment(completion);
     }
 
-    /** A stream that died mid-answer: {@code result} is {@code recovered} or {@code failed}. */
+    /**
+     * A stream that died mid-answer: {@code recovered} when another target completed it, {@code failed} when it ended
+     * with an in-band error (no recovery possible or none succeeded, or its budget ran out).
+     */
     public void recovery(String result) {
         // Rare: Micrometer's own lookup is fine here.
         counter("gateway_stream_recoveries_total", "Streams that died mid-answer, by whether they were completed",

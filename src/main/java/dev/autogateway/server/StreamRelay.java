@@ -44,7 +44,6 @@ final class StreamRelay {
     private ResumeFilter splice;
     private UpstreamFailure firstFailure;
     private Target firstFailed;
-    private boolean recoveryTried;
 
     private final GatewayMetrics metrics;
 
@@ -168,7 +167,6 @@ final class StreamRelay {
         }
         String sent = sentText.toString();
         Target failed = target;
-        recoveryTried = true;
         route.resume(sent).onComplete(ar -> {
             if (x.response.ended() || x.attempts.cancelled()) {
                 if (ar.succeeded()) {
@@ -219,12 +217,11 @@ final class StreamRelay {
     /** The client's stream was already 200 OK: the error goes in-band, then [DONE] so parsers end cleanly. */
     private void endInBand(String code, String message) {
         x.outcome = code;
-        if (recoveryTried) {
-            metrics.recovery("failed");
-        }
         if (x.response.ended() || x.response.closed()) {
             return;
         }
+        // Every stream that died mid-answer and was not completed, whether or not a recovery could be tried.
+        metrics.recovery("failed");
         x.write(Sse.event(new ApiError(502, message, "server_error", null, code).toJson()));
         x.response.end(Sse.DONE);
     }

@@ -170,6 +170,38 @@ class FailoverScenariosTest {
     }
 
     @Test
+    void should_answer_504_inside_the_budget_when_a_stream_never_starts() {
+        gateway("{\"first_byte_timeout\":10,\"attempt_timeout\":10}", "{\"m\":[]}", null, null);
+        a.on("m", MockOpenAi.hang());
+        long start = System.nanoTime();
+        TestGateway.Response r = ask("m", true, "x-gateway-timeout", "1");
+        long tookMs = (System.nanoTime() - start) / 1_000_000;
+        assertThat(r.status()).isEqualTo(504);
+        assertThat(r.error().getString("code")).isEqualTo("upstream_timeout");
+        assertThat(tookMs).isBetween(900L, 2_000L);
+    }
+
+    @Test
+    void should_end_a_stream_that_outlives_its_budget_with_an_in_band_timeout_and_done() {
+        gateway("{\"idle_timeout\":10}", "{\"m\":[]}", null, null);
+        String[] slow = new String[20];
+        for (int i = 0; i < slow.length; i++) {
+            slow[i] = new JsonObject().put("id", "chatcmpl-slow").put("object", "chat.completion.chunk").put("created", 1)
+                    .put("model", "m").put("choices", new JsonArray().add(new JsonObject().put("index", 0)
+                            .put("delta", new JsonObject().put("content", "w" + i + " ")).put("finish_reason", null))).encode();
+        }
+        a.on("m", MockOpenAi.events(300, slow));
+        long start = System.nanoTime();
+        TestGateway.Response r = ask("m", true, "x-gateway-timeout", "1");
+        long tookMs = (System.nanoTime() - start) / 1_000_000;
+        assertThat(r.status()).as("the stream had started").isEqualTo(200);
+        assertThat(streamedText(r)).startsWith("w0 w1 ").doesNotContain("w19");
+        assertThat(lastEvent(r).getJsonObject("error").getString("code")).isEqualTo("upstream_timeout");
+        assertThat(tookMs).isBetween(900L, 2_500L);
+        assertThat(recoveries("failed")).as("a stream cut by its budget did not complete").isEqualTo(1.0);
+    }
+
+    @Test
     void should_refuse_a_malformed_budget_header() {
         gateway("{}", "{\"m\":[]}", null, null);
         TestGateway.Response r = ask("m", false, "x-gateway-timeout", "soon");
@@ -192,6 +224,14 @@ class FailoverScenariosTest {
         assertThat(ids).as("one answer, one id").hasSize(1);
         assertThat(b.requests().get(0).body().getJsonArray("messages")).as("no prefill for a model without the feature")
                 .isEqualTo(ChatCompletionsProxyTest.userMessage());
+        assertThat(recoveries("recovered")).isEqualTo(1.0);
+    }
+
+    /** {@code gateway_stream_recoveries_total} for one result, as Prometheus scrapes it; 0 when never counted. */
+    private double recoveries(String result) {
+        String prefix = "gateway_stream_recoveries_total{result=\"" + result + "\"";
+        return gw.get("/metrics").body().toString().lines().filter(l -> l.startsWith(prefix))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     @Test
@@ -241,6 +281,8 @@ class FailoverScenariosTest {
         });
         TestGateway.Response r = ask("m", true);
         assertThat(lastEvent(r).getJsonObject("error").getString("code")).isEqualTo("upstream_error");
+        assertThat(recoveries("failed")).isEqualTo(1.0);
+        assertThat(recoveries("recovered")).isZero();
         assertThat(b.requests()).isEmpty();
     }
 
