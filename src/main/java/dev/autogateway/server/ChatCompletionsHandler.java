@@ -13,6 +13,7 @@ import dev.autogateway.routing.Strategies;
 import dev.autogateway.routing.Target;
 import dev.autogateway.config.RouterConfig;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.function.Supplier;
@@ -21,6 +22,9 @@ import java.util.function.Supplier;
 final class ChatCompletionsHandler implements Handler<RoutingContext> {
     static final String BUDGET_HEADER = "x-gateway-timeout";
     private static final int MAX_BUDGET_SECONDS = 3600;
+    // Read on every request: names pre-encoded, so the header lookup hashes nothing.
+    private static final CharSequence STRATEGY_NAME = HttpHeaders.createOptimized(Strategies.HEADER);
+    private static final CharSequence BUDGET_NAME = HttpHeaders.createOptimized(BUDGET_HEADER);
 
     private final Supplier<Routing> routing;
     private final GatewayMetrics metrics;
@@ -66,7 +70,7 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
 
     /** The strategy the {@code x-gateway-strategy} header names, or null for {@code router.strategy}. */
     private static String strategy(RoutingContext rc) {
-        String header = rc.request().getHeader(Strategies.HEADER);
+        String header = rc.request().getHeader(STRATEGY_NAME);
         if (header == null || header.isBlank()) {
             return null;
         }
@@ -80,7 +84,7 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
 
     /** The request's total budget: {@code router.timeout}, or the client's {@code x-gateway-timeout} in seconds. */
     private static long budgetMs(RoutingContext rc, RouterConfig cfg) {
-        String header = rc.request().getHeader(BUDGET_HEADER);
+        String header = rc.request().getHeader(BUDGET_NAME);
         if (header == null) {
             return cfg.timeoutMs();
         }

@@ -9,7 +9,7 @@ import java.util.function.Consumer;
  * joined with a newline, as the SSE spec says). Accepts LF and CRLF line ends; ignores comments and other fields.
  */
 final class SseParser {
-    private static final int MAX_EVENT_BYTES = 4 * 1024 * 1024;
+    static final int MAX_EVENT_BYTES = 4 * 1024 * 1024;
 
     private final Consumer<String> onData;
     private Buffer pending = Buffer.buffer();
@@ -20,10 +20,13 @@ final class SseParser {
     }
 
     void feed(Buffer chunk) {
-        pending = pending.length() == 0 ? chunk : pending.appendBuffer(chunk);
+        // What is pending holds no line end (it was scanned before): look only at the new bytes, so a long line
+        // that arrives in many pieces costs linear time, not quadratic.
+        int from = pending.length();
+        pending = from == 0 ? chunk : pending.appendBuffer(chunk);
         int start = 0;
         int len = pending.length();
-        for (int i = 0; i < len; i++) {
+        for (int i = from; i < len; i++) {
             if (pending.getByte(i) == '\n') {
                 int end = i > start && pending.getByte(i - 1) == '\r' ? i - 1 : i;
                 line(pending.getString(start, end, StandardCharsets.UTF_8.name()));
@@ -58,6 +61,9 @@ final class SseParser {
                 data = new StringBuilder(value);
             } else {
                 data.append('\n').append(value);
+            }
+            if (data.length() > MAX_EVENT_BYTES) {
+                throw new IllegalStateException("an SSE event exceeded " + MAX_EVENT_BYTES + " bytes");
             }
         }
     }
