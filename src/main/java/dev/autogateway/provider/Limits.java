@@ -16,13 +16,13 @@ public record Limits(long connectTimeoutMs, long firstByteTimeoutMs, long idleTi
 
     /**
      * Arms the timer that ends one non-streaming attempt at {@code attempt_timeout} or the budget, whichever comes
-     * first; {@code onTimeout} gets the failure to report, which names {@code upstream}. Returns the timer's id.
+     * first; {@code onTimeout} gets the failure to report. Returns the timer's id.
      */
-    public long armAttemptTimer(Vertx vertx, String upstream, Consumer<UpstreamFailure> onTimeout) {
+    long armAttemptTimer(Vertx vertx, Consumer<UpstreamFailure> onTimeout) {
         long budget = remainingMs();
         boolean attemptFirst = attemptTimeoutMs < budget;
         return vertx.setTimer(Math.max(1, Math.min(attemptTimeoutMs, budget)), id -> onTimeout.accept(attemptFirst
-                ? new UpstreamFailure(ErrorClass.TIMEOUT_FIRST_TOKEN, upstream + " did not answer within " + attemptTimeoutMs + " ms")
-                : new UpstreamFailure(ErrorClass.TIMEOUT, upstream + " did not answer within the request's budget")));
+                ? new UpstreamFailure(ErrorClass.TIMEOUT_FIRST_TOKEN, "the upstream did not answer within " + attemptTimeoutMs + " ms")
+                : new UpstreamFailure(ErrorClass.TIMEOUT, "the upstream did not answer within the request's budget")));
     }
 }

@@ -10,7 +10,7 @@ import io.vertx.core.eventbus.MessageCodec;
  */
 public final class LocalCodec<T> implements MessageCodec<T, T> {
     private static final Class<?>[] LOCAL_TYPES = {
-        ProviderRequest.class, ProviderReply.class, StreamEvent.Chunk.class, StreamEvent.End.class,
+        ProviderRequest.class, StreamEvent.Chunk.class, StreamEvent.End.class,
         StreamEvent.Failed.class, StreamEvent.Control.class
     };
 

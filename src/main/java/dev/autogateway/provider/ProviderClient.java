@@ -3,8 +3,12 @@ package dev.autogateway.provider;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.MessageProducer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /** How the HTTP side calls a provider verticle over the event bus. */
 public final class ProviderClient {
@@ -13,22 +17,25 @@ public final class ProviderClient {
     private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
     private final Vertx vertx;
+    private final Map<String, MessageProducer<ProviderRequest>> senders = new ConcurrentHashMap<>();
 
     public ProviderClient(Vertx vertx) {
         this.vertx = vertx;
     }
 
     /**
-     * One non-streaming attempt. The provider's own attempt timer answers within the budget; the send timeout, a
-     * second past it, is the backstop that answers even if a provider never replies, so no request waits forever.
+     * One non-streaming attempt, answered through its {@link Reply}. Its timer ends it at {@code attempt_timeout} or
+     * the budget whatever the provider does, so no request waits forever; an address no provider serves (any more)
+     * fails it at once.
      */
-    public Future<Completion> complete(String providerAddress, ProviderRequest request) {
-        DeliveryOptions opts = new DeliveryOptions().setLocalOnly(true)
-                .setSendTimeout(request.limits().remainingMs() + 1_000);
-        return vertx.eventBus().<ProviderReply>request(LoopAffinity.resolve(vertx, providerAddress), request, opts).compose(m -> {
-            ProviderReply reply = m.body();
-            return reply.failure() != null ? Future.failedFuture(reply.failure()) : Future.succeededFuture(reply.completion());
-        });
+    public Future<Completion> complete(String providerAddress, Function<Reply, ProviderRequest> request) {
+        Reply reply = new Reply(vertx.getOrCreateContext());
+        ProviderRequest r = request.apply(reply);
+        long timer = r.limits().armAttemptTimer(vertx, reply::fail);
+        senders.computeIfAbsent(LoopAffinity.resolve(vertx, providerAddress), a -> vertx.eventBus().sender(a, LOCAL))
+                .write(r)
+                .onFailure(e -> reply.fail(ErrorClassifier.fromThrowable(e, false)));
+        return reply.future().onComplete(ar -> vertx.cancelTimer(timer));
     }
 
     /**

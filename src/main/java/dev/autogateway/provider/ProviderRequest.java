@@ -9,7 +9,7 @@ import io.vertx.core.json.JsonObject;
  * {@link LocalCodec}). {@code fields} is the client's request minus the gateway's own extras; it is shared between
  * attempts and must not be mutated. {@code body} is the client's bytes when they encode
  * {@code fields} with this target's model, so they can go upstream as they are (null otherwise).
- * {@code streamAddress} is set for streaming attempts.
+ * {@code streamAddress} is set for streaming attempts, {@code reply} for the others.
  */
 public record ProviderRequest(
         String requestId,
@@ -21,4 +21,5 @@ public record ProviderRequest(
         boolean stream,
         boolean includeUsage,
         Limits limits,
-        String streamAddress) {}
+        String streamAddress,
+        Reply reply) {}

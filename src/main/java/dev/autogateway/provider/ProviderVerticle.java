@@ -59,12 +59,13 @@ public abstract class ProviderVerticle extends VerticleBase {
         } catch (RuntimeException e) {
             result = Future.failedFuture(e);
         }
-        result.onComplete(ar -> message.reply(ar.succeeded()
-                ? new ProviderReply(ar.result(), null)
-                : new ProviderReply(null, ErrorClassifier.fromThrowable(ar.cause(), false))));
+        result.onComplete(request.reply()::settle);
     }
 
-    /** One non-streaming call; the result is an OpenAI {@code chat.completion} object. */
+    /**
+     * One non-streaming call; the result is an OpenAI {@code chat.completion} object. The caller times the attempt:
+     * register how to stop the upstream call with {@link Reply#onStop}.
+     */
     protected abstract Future<Completion> complete(ProviderRequest request);
 
     /** One streaming call: OpenAI {@code chat.completion.chunk} objects to the sender, then end or fail. */

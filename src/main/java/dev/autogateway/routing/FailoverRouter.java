@@ -9,6 +9,7 @@ import dev.autogateway.provider.Limits;
 import dev.autogateway.provider.ProviderClient;
 import dev.autogateway.provider.ProviderDeployer;
 import dev.autogateway.provider.ProviderRequest;
+import dev.autogateway.provider.Reply;
 import dev.autogateway.provider.UpstreamFailure;
 import dev.autogateway.metrics.GatewayMetrics;
 import io.vertx.core.Future;
@@ -169,7 +170,7 @@ public final class FailoverRouter {
     public Future<Routed<Completion>> complete(RouteRequest route, List<Target> plan, ChatRequest chat, String requestId,
             Limits limits, Attempts attempts) {
         return new Dispatch<>(this, route, plan, limits, attempts,
-                t -> client.complete(address(t), request(t, chat, route.needs(), requestId, limits, null)), false)
+                t -> client.complete(address(t), reply -> request(t, chat, route.needs(), requestId, limits, null, reply)), false)
                 .run()
                 .onSuccess(r -> recordSuccess(r.target(), AttemptOutcome.success(r.latencyMs(), r.latencyMs())));
     }
@@ -182,11 +183,11 @@ public final class FailoverRouter {
 
     /** What {@code t} is sent: the request, less the content parts it cannot take (see {@link RequestNeeds}). */
     static ProviderRequest request(Target t, ChatRequest chat, RequestNeeds needs, String requestId, Limits limits,
-            String streamAddress) {
+            String streamAddress, Reply reply) {
         JsonObject fields = needs.fieldsFor(t, chat.fields());
         Buffer body = fields == chat.fields() && t.model().equals(chat.model()) ? chat.body() : null;
         return new ProviderRequest(requestId, t.model(), t.key(), fields, body, chat.extraBody(),
-                chat.stream(), chat.includeUsage(), limits, streamAddress);
+                chat.stream(), chat.includeUsage(), limits, streamAddress, reply);
     }
 
     void recordSuccess(Target t, AttemptOutcome outcome) {

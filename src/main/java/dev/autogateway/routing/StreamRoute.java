@@ -67,6 +67,6 @@ public final class StreamRoute {
 
     private Future<UpstreamStream> open(Target t, ChatRequest request) {
         return client.stream(router.address(t),
-                address -> FailoverRouter.request(t, request, route.needs(), requestId, limits, address), attempts::onCancel);
+                address -> FailoverRouter.request(t, request, route.needs(), requestId, limits, address, null), attempts::onCancel);
     }
 }

@@ -10,7 +10,6 @@ import dev.autogateway.provider.ProviderVerticle;
 import dev.autogateway.provider.StreamSender;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -119,26 +118,14 @@ public final class GeminiVerticle extends ProviderVerticle {
 
     private Future<JsonObject> call(ProviderRequest request, GeminiRequestMapper.GeminiRequest g) {
         UpstreamCall upstream = new UpstreamCall(request.limits().connectTimeoutMs());
-        Promise<JsonObject> result = Promise.promise();
-        long timer = request.limits().armAttemptTimer(vertx, "Gemini", timeout -> {
-            if (result.tryFail(timeout)) {
-                upstream.cancel();
-            }
-        });
+        // The caller times the attempt; when it gives up, the blocked SDK call is cancelled.
+        request.reply().onStop(upstream::cancel);
         Client client = clients.forKey(request.key());
-        calls.<JsonObject>executeBlocking(() -> {
+        return calls.<JsonObject>executeBlocking(() -> {
             try (UpstreamCall.Binding bound = upstream.bind()) {
                 return GeminiResponseMapper.completion(
                         client.models.generateContent(request.model(), g.contents(), g.config()), request.model());
             }
-        }, false).onComplete(ar -> {
-            vertx.cancelTimer(timer);
-            if (ar.succeeded()) {
-                result.tryComplete(ar.result());
-            } else {
-                result.tryFail(ErrorClassifier.fromGenAi(ar.cause(), false));
-            }
-        });
-        return result.future();
+        }, false).recover(e -> Future.failedFuture(ErrorClassifier.fromGenAi(e, false)));
     }
 }

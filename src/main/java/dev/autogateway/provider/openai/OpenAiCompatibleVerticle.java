@@ -72,21 +72,16 @@ public final class OpenAiCompatibleVerticle extends ProviderVerticle {
                 return;
             }
             HttpClientRequest http = acquired.result();
-            long timer = request.limits().armAttemptTimer(vertx, "the upstream", timeout -> {
-                if (result.tryFail(timeout)) {
-                    http.reset();
-                }
-            });
+            // The caller times the attempt; when it gives up, the upstream request is reset.
+            request.reply().onStop(() -> http.reset());
             // Callbacks rather than composed futures: two fewer future stages on every call.
             http.send(body(request)).onComplete(sent -> {
                 if (sent.failed()) {
-                    vertx.cancelTimer(timer);
                     result.tryFail(ErrorClassifier.fromThrowable(sent.cause(), false));
                     return;
                 }
                 HttpClientResponse resp = sent.result();
                 resp.body().onComplete(read -> {
-                    vertx.cancelTimer(timer);
                     if (read.failed()) {
                         result.tryFail(ErrorClassifier.fromThrowable(read.cause(), true));
                         return;
