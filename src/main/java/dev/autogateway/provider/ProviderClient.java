@@ -26,10 +26,13 @@ public final class ProviderClient {
     /**
      * One non-streaming attempt, answered through its {@link Reply}. Its timer ends it at {@code attempt_timeout} or
      * the budget whatever the provider does, so no request waits forever; an address no provider serves (any more)
-     * fails it at once.
+     * fails it at once. {@code onCancel} gets how to end it early (the client left), which also stops the upstream
+     * call: nobody pays for an answer nobody reads.
      */
-    public Future<Completion> complete(String providerAddress, Function<Reply, ProviderRequest> request) {
+    public Future<Completion> complete(String providerAddress, Function<Reply, ProviderRequest> request,
+            Consumer<Runnable> onCancel) {
         Reply reply = new Reply(vertx.getOrCreateContext());
+        onCancel.accept(() -> reply.fail(new UpstreamFailure(ErrorClass.TIMEOUT, "cancelled")));
         ProviderRequest r = request.apply(reply);
         long timer = r.limits().armAttemptTimer(vertx, reply::fail);
         senders.computeIfAbsent(LoopAffinity.resolve(vertx, providerAddress), a -> vertx.eventBus().sender(a, LOCAL))

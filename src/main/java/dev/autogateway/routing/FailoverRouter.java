@@ -170,7 +170,8 @@ public final class FailoverRouter {
     public Future<Routed<Completion>> complete(RouteRequest route, List<Target> plan, ChatRequest chat, String requestId,
             Limits limits, Attempts attempts) {
         return new Dispatch<>(this, route, plan, limits, attempts,
-                t -> client.complete(address(t), reply -> request(t, chat, route.needs(), requestId, limits, null, reply)), false)
+                t -> client.complete(address(t), reply -> request(t, chat, route.needs(), requestId, limits, null, reply),
+                        attempts::onCancel), false)
                 .run()
                 .onSuccess(r -> recordSuccess(r.target(), AttemptOutcome.success(r.latencyMs(), r.latencyMs())));
     }

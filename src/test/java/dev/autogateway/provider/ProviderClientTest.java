@@ -39,7 +39,7 @@ class ProviderClientTest {
     void fails_at_once_when_no_provider_serves_the_address(Vertx vertx) throws Exception {
         LocalCodec.registerAll(vertx);
         long start = System.nanoTime();
-        Throwable f = failureOf(vertx, () -> new ProviderClient(vertx).complete("gw.provider.nobody", r -> request(r, 10_000)));
+        Throwable f = failureOf(vertx, () -> new ProviderClient(vertx).complete("gw.provider.nobody", r -> request(r, 10_000), cancel -> { }));
         assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(1_000);
         assertThat(f).isInstanceOf(UpstreamFailure.class);
         assertThat(((UpstreamFailure) f).errorClass()).isEqualTo(ErrorClass.NETWORK);
@@ -51,11 +51,26 @@ class ProviderClientTest {
         CountDownLatch stopped = new CountDownLatch(1);
         vertx.eventBus().<ProviderRequest>localConsumer("gw.provider.silent", m -> m.body().reply().onStop(stopped::countDown));
         long start = System.nanoTime();
-        Throwable f = failureOf(vertx, () -> new ProviderClient(vertx).complete("gw.provider.silent", r -> request(r, 300)));
+        Throwable f = failureOf(vertx, () -> new ProviderClient(vertx).complete("gw.provider.silent", r -> request(r, 300), cancel -> { }));
         long tookMs = (System.nanoTime() - start) / 1_000_000;
         assertThat(tookMs).isBetween(250L, 2_000L);
         assertThat(((UpstreamFailure) f).errorClass()).isEqualTo(ErrorClass.TIMEOUT_FIRST_TOKEN);
         assertThat(f.getMessage()).contains("did not answer within 300 ms");
+        assertThat(stopped.await(1, TimeUnit.SECONDS)).as("the provider was told to stop").isTrue();
+    }
+
+    @Test
+    void a_cancelled_attempt_ends_at_once_and_stops_the_provider(Vertx vertx) throws Exception {
+        LocalCodec.registerAll(vertx);
+        CountDownLatch stopped = new CountDownLatch(1);
+        vertx.eventBus().<ProviderRequest>localConsumer("gw.provider.silent", m -> m.body().reply().onStop(stopped::countDown));
+        AtomicReference<Runnable> cancel = new AtomicReference<>();
+        Throwable f = failureOf(vertx, () -> {
+            Future<Completion> attempt = new ProviderClient(vertx).complete("gw.provider.silent", r -> request(r, 10_000), cancel::set);
+            vertx.setTimer(100, id -> cancel.get().run());
+            return attempt;
+        });
+        assertThat(f.getMessage()).isEqualTo("cancelled");
         assertThat(stopped.await(1, TimeUnit.SECONDS)).as("the provider was told to stop").isTrue();
     }
 

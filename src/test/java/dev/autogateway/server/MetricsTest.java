@@ -9,6 +9,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.net.Socket;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -62,9 +64,8 @@ class MetricsTest {
         assertThat(scrape).contains("gateway_ttft_seconds_bucket", "gateway_open_circuits", "gateway_streams_in_flight 0.0");
     }
 
-    @Test
-    void should_count_a_client_that_left_before_its_answer_as_499_not_200() throws Exception {
-        primary.on("m", MockOpenAi.hang());
+    /** Sends a chat request on a raw socket and closes it before any answer. */
+    private void leaveBeforeTheAnswer() throws Exception {
         byte[] body = new JsonObject().put("model", "m").put("messages", ChatCompletionsProxyTest.userMessage()).toBuffer().getBytes();
         try (Socket client = new Socket("127.0.0.1", gw.port())) {
             client.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer k\r\n"
@@ -73,6 +74,22 @@ class MetricsTest {
             client.getOutputStream().flush();
             Thread.sleep(300);
         }
+    }
+
+    @Test
+    void should_stop_the_upstream_call_when_the_client_leaves_before_its_answer() throws Exception {
+        CompletableFuture<Void> upstreamClosed = new CompletableFuture<>();
+        primary.on("m", (v, req, body) -> req.connection().closeHandler(x -> upstreamClosed.complete(null)));
+        long left = System.nanoTime();
+        leaveBeforeTheAnswer();
+        upstreamClosed.get(5, TimeUnit.SECONDS);
+        assertThat((System.nanoTime() - left) / 1_000_000).as("long before the attempt timeout").isLessThan(5_000);
+    }
+
+    @Test
+    void should_count_a_client_that_left_before_its_answer_as_499_not_200() throws Exception {
+        primary.on("m", MockOpenAi.hang());
+        leaveBeforeTheAnswer();
         String series = "gateway_requests_total{model=\"m\",provider=\"p0\",status=\"499\",stream=\"false\"}";
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (value(gw.get("/metrics").body().toString(), series) < 1) {
