@@ -171,6 +171,23 @@ class GeminiStreamingTest {
     }
 
     @Test
+    void should_end_a_stream_gemini_stalls_mid_answer_at_the_idle_timeout_and_stop_the_call() {
+        gemini.on("m", MockGemini.stallAfter(response(candidate(null, textPart("the first ")))));
+        backup.on("m", MockOpenAi.status(503, MockOpenAi.error("overloaded", "server_error", null)));
+        long start = System.nanoTime();
+        TestGateway.Response r = stream(chat("m", messages(msg("user", "hi"))));
+        long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertThat(r.status()).isEqualTo(200);
+        List<String> events = r.events();
+        assertThat(events).anyMatch(e -> e.contains("the first "));
+        assertThat(events).last().isEqualTo("[DONE]");
+        JsonObject error = new JsonObject(events.get(events.size() - 2)).getJsonObject("error");
+        assertThat(error.getString("code")).as("in-band, after the idle gap").isEqualTo("upstream_timeout");
+        assertThat(tookMs).as("idle_timeout is 2 s").isBetween(1_800L, 6_000L);
+        awaitTrue(() -> gemini.abandoned.get() == 1);
+    }
+
+    @Test
     void should_never_end_a_stream_without_a_finish_reason_as_a_success() {
         gemini.on(MODEL, MockGemini.answer(response(candidate(null, textPart("half an ans")))));
         TestGateway.Response r = stream(hello());

@@ -199,6 +199,15 @@ final class MockGemini {
         };
     }
 
+    /** Streams these responses and then goes silent, the connection left open. */
+    static Behavior stallAfter(JsonObject... responses) {
+        return (vertx, req, call) -> {
+            HttpServerResponse r = req.response();
+            r.setChunked(true).putHeader("content-type", "text/event-stream");
+            sendSpaced(vertx, r, List.of(responses), 0, 0, () -> { });
+        };
+    }
+
     /** Google's error body with this HTTP code and status. */
     static Behavior error(int code, String status, String message) {
         return (vertx, req, call) -> googleError(req.response(), code, status, message);
