@@ -94,7 +94,7 @@ public final class ClockedCircuits implements CircuitGate {
         }
         return f.andThen(ar -> {
             boolean counts = ar.failed() && ar.cause() instanceof UpstreamFailure uf
-                    && TargetHealth.countsAgainstTarget(uf.errorClass());
+                    && TargetHealth.countsAgainstCircuit(uf.errorClass(), probe);
             boolean opens;
             synchronized (c) {
                 long now = clock.getAsLong();

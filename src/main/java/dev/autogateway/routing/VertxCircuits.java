@@ -82,7 +82,8 @@ final class VertxCircuits implements CircuitGate {
     private CircuitBreaker breaker(String targetId) {
         return breakers.computeIfAbsent(targetId, id -> {
             RouterConfig c = config.get();
-            return CircuitBreaker.create("target:" + id, vertx, new CircuitBreakerOptions()
+            CircuitBreaker[] self = new CircuitBreaker[1];
+            return self[0] = CircuitBreaker.create("target:" + id, vertx, new CircuitBreakerOptions()
                             .setMaxFailures(c.circuitFailures())
                             .setResetTimeout(c.circuitResetMs())
                             .setFailuresRollingWindow(ClockedCircuits.rollingWindowMs(c))
@@ -91,7 +92,7 @@ final class VertxCircuits implements CircuitGate {
                             // not used: /metrics and /admin/targets report circuits from the gateway's own state.
                             .setNotificationAddress(null))
                     .failurePolicy(ar -> ar.failed() && ar.cause() instanceof UpstreamFailure f
-                            && TargetHealth.countsAgainstTarget(f.errorClass()))
+                            && TargetHealth.countsAgainstCircuit(f.errorClass(), self[0].state() == CircuitBreakerState.HALF_OPEN))
                     .openHandler(v -> opened.accept(id));
         });
     }

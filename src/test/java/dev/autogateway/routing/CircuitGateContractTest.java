@@ -83,6 +83,12 @@ class CircuitGateContractTest {
         assertThat(opened).hasSize(2);
 
         time.pass(400);
+        assertThat(fail(gate, ErrorClass.TIMEOUT)).isInstanceOf(UpstreamFailure.class);
+        assertThat(gate.state(T)).as("a probe that ended unanswered (client gone, budget spent) proved nothing")
+                .isEqualTo(CircuitBreakerState.OPEN);
+        assertThat(opened).hasSize(3);
+
+        time.pass(400);
         assertThat(succeed(gate)).isNull();
         assertThat(gate.state(T)).isEqualTo(CircuitBreakerState.CLOSED);
         fail(gate, ErrorClass.NETWORK);
