@@ -9,8 +9,8 @@ import java.io.IOException;
  * Reads an upstream's {@code chat.completion} in one streaming pass, without building it, to tell whether its bytes
  * can go to the client as they are: whether {@link Completions#normalizeCompletion} would change nothing, and it is
  * no error. Building the object costs more than the rest of the gateway's work on a short answer, and a
- * well-behaved upstream's answer needs none. Anything it is unsure of (tool calls, odd shapes, bad JSON) is left to
- * the object path, which decides exactly as before.
+ * well-behaved upstream's answer needs none. Anything it is unsure of (odd shapes, bad JSON) is left to the object
+ * path, which decides exactly as before.
  */
 public final class CompletionScan {
     private static final JsonFactory JSON = new JsonFactory();
@@ -59,7 +59,7 @@ public final class CompletionScan {
         return id && object && created && model && choices && p.nextToken() == null ? usage : null;
     }
 
-    /** Whether every choice object has what the SDKs need; false (mid-parse: stop reading) on tool calls, which may need their type filled. */
+    /** Whether every choice object has what the SDKs need; false (mid-parse: stop reading) as soon as one lacks it. */
     private static boolean choices(JsonParser p) throws IOException {
         for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
             if (t != JsonToken.START_OBJECT) {
@@ -89,23 +89,59 @@ public final class CompletionScan {
     }
 
     private static boolean message(JsonParser p) throws IOException {
-        boolean role = false, content = false, refusal = false, toolCalls = false;
+        boolean role = false, content = false, emptyContent = false, refusal = false, toolCalls = false;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String name = p.currentName();
             JsonToken v = p.nextToken();
             switch (name) {
                 case "role" -> role = true;
-                case "content" -> content = true;
+                case "content" -> {
+                    content = true;
+                    emptyContent = v == JsonToken.VALUE_STRING && p.getTextLength() == 0;
+                }
                 case "refusal" -> refusal = true;
-                case "tool_calls" -> toolCalls = v == JsonToken.START_ARRAY && p.nextToken() != JsonToken.END_ARRAY;
+                case "tool_calls" -> {
+                    if (v == JsonToken.START_ARRAY) {
+                        int calls = toolCalls(p);
+                        if (calls < 0) {
+                            return false;
+                        }
+                        toolCalls = calls > 0;
+                    }
+                }
                 default -> { }
-            }
-            if (toolCalls) {
-                return false;
             }
             p.skipChildren();
         }
-        return role && content && refusal;
+        // With tool calls, an empty content is turned into null for the SDKs.
+        return role && content && refusal && !(toolCalls && emptyContent);
+    }
+
+    /** The number of calls, or -1 (mid-parse: stop reading) when one names an id but no type, which must be filled in. */
+    private static int toolCalls(JsonParser p) throws IOException {
+        int calls = 0;
+        for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+            calls++;
+            if (t != JsonToken.START_OBJECT) {
+                p.skipChildren();
+                continue;
+            }
+            boolean id = false, type = false;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken v = p.nextToken();
+                if (name.equals("id")) {
+                    id = v != JsonToken.VALUE_NULL;
+                } else if (name.equals("type")) {
+                    type = v != JsonToken.VALUE_NULL;
+                }
+                p.skipChildren();
+            }
+            if (id && !type) {
+                return -1;
+            }
+        }
+        return calls;
     }
 
     private static Tokens usage(JsonParser p) throws IOException {

@@ -15,6 +15,8 @@ class CompletionScanTest {
             + "\"content\":\"Hi \\\"there\\\" {[\",\"refusal\":null,\"annotations\":[]},\"logprobs\":null,\"finish_reason\":\"stop\"}],"
             + USAGE + "\"service_tier\":\"default\",\"system_fingerprint\":\"fp_1\"}";
 
+    private static final String CALL = "{\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"f\",\"arguments\":\"{\\\"a\\\":[1]}\"}}";
+
     private static Tokens scan(String json) {
         return CompletionScan.passThrough(json.getBytes(StandardCharsets.UTF_8));
     }
@@ -40,11 +42,18 @@ class CompletionScanTest {
                 OPENAI.replace("\"role\":\"assistant\",", ""),
                 OPENAI.replace("\"content\":\"Hi \\\"there\\\" {[\",", ""),
                 OPENAI.replace("\"annotations\":[]", "\"annotations\":[],\"tool_calls\":[]"),
+                OPENAI.replace("\"annotations\":[]", "\"tool_calls\":[" + CALL + "]"),
+                OPENAI.replace("\"annotations\":[]", "\"tool_calls\":[" + CALL + "," + CALL.replace("\"type\":\"function\",", "") + "]"),
+                OPENAI.replace("\"annotations\":[]", "\"tool_calls\":[" + CALL.replace("\"type\":\"function\"", "\"type\":null") + "]"),
+                OPENAI.replace("\"annotations\":[]", "\"tool_calls\":[" + CALL.replace("\"call_1\"", "null").replace("\"type\":\"function\",", "") + "]"),
+                OPENAI.replace("\"annotations\":[]", "\"tool_calls\":[" + CALL + "]").replace("\"Hi \\\"there\\\" {[\"", "\"\""),
+                OPENAI.replace("\"Hi \\\"there\\\" {[\"", "\"\""),
                 OPENAI.replace("\"message\":{", "\"message\":null,\"m\":{"),
                 OPENAI.replace("\"choices\":[{", "\"choices\":[1,{"),
                 OPENAI.replace("\"usage\":{\"prompt_tokens\":9", "\"usage\":{\"prompt_tokens\":\"9\""),
                 OPENAI.replace("\"usage\":{", "\"usage\":null,\"u\":{"),
                 "{\"id\":\"x\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"m\",\"choices\":[]}");
+        assertThat(shapes.subList(1, shapes.size())).as("every edit applied").doesNotContain(OPENAI).doesNotHaveDuplicates();
         for (String shape : shapes) {
             JsonObject tree = new JsonObject(shape);
             boolean unchanged = !Completions.normalizeCompletion(tree, "m");
@@ -53,10 +62,10 @@ class CompletionScanTest {
     }
 
     @Test
-    void leaves_tool_calls_errors_and_anything_odd_to_the_object_path() {
-        String toolCall = OPENAI.replace("\"annotations\":[]",
-                "\"tool_calls\":[{\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"f\",\"arguments\":\"{}\"}}]");
-        assertThat(scan(toolCall)).isNull();
+    void passes_complete_tool_calls_and_leaves_untyped_ones_errors_and_anything_odd_to_the_object_path() {
+        assertThat(scan(OPENAI.replace("\"annotations\":[]", "\"tool_calls\":[" + CALL + "]"))).isEqualTo(new Tokens(9, 14));
+        assertThat(scan(OPENAI.replace("\"annotations\":[]", "\"tool_calls\":[" + CALL.replace("\"type\":\"function\",", "") + "]")))
+                .isNull();
         assertThat(scan(OPENAI.replace("\"service_tier\"", "\"error\":{\"message\":\"no\"},\"service_tier\""))).isNull();
         assertThat(scan(OPENAI.replace("\"service_tier\"", "\"error\":null,\"service_tier\""))).isEqualTo(new Tokens(9, 14));
         assertThat(scan(OPENAI.replace("\"choices\":[", "\"choices\":{\"a\":[").replace("}],", "}]},"))).isNull();
