@@ -41,10 +41,10 @@ status=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/v1/chat/
 [ "$status" = 400 ] || fail "malformed JSON gave $status"
 # One JSON access-log line per request, with what served it and how it ended (written in batches: wait for them).
 for _ in $(seq 1 50); do
-  [ "$(grep -c '^{"request_id".*"path":"/v1/chat/completions"' "$LOG")" -ge 3 ] && break
+  [ "$(grep -c '^{"time":.*"request_id":.*"path":"/v1/chat/completions"' "$LOG")" -ge 3 ] && break
   sleep 0.1
 done
-grep '^{"request_id"' "$LOG" | python3 -c '
+grep '^{"time":.*"request_id":' "$LOG" | python3 -c '
 import json, sys
 lines = [json.loads(l) for l in sys.stdin]
 chat = [l for l in lines if l["path"] == "/v1/chat/completions"]
@@ -53,6 +53,9 @@ ok = chat[0]
 assert (ok["method"], ok["status"], ok["stream"], ok["model_requested"], ok["provider"], ok["model"], ok["attempts"], ok["outcome"]) \
     == ("POST", 200, False, "gpt-4o-mini", "echo", "gpt-4o-mini", 1, "ok"), ok
 assert isinstance(ok["latency_ms"], int) and isinstance(ok["ttft_ms"], int) and len(ok["request_id"]) == 36, ok
+import datetime
+age = datetime.datetime.now(datetime.timezone.utc) - datetime.datetime.fromisoformat(ok["time"].replace("Z", "+00:00"))
+assert datetime.timedelta(0) <= age < datetime.timedelta(minutes=5), ok
 assert chat[1]["stream"] is True and chat[1]["status"] == 200, chat[1]
 assert (chat[2]["status"], chat[2]["outcome"], chat[2]["provider"], chat[2]["ttft_ms"]) == (400, "error", None, None), chat[2]
 ' || fail "access log lines"

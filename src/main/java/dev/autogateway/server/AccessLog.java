@@ -21,6 +21,7 @@ final class AccessLog {
         }
         Target t = x.attempts.target();
         LogLine line = LogLine.start()
+                .time("time", System.currentTimeMillis())
                 .field("request_id", x.requestId)
                 .field("method", x.rc.request().method().name())
                 .field("path", x.rc.request().path())

@@ -2,6 +2,9 @@ package dev.autogateway.server;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.netty.util.concurrent.FastThreadLocal;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 
 /**
@@ -21,6 +24,9 @@ final class LogLine {
 
     private byte[] bytes = new byte[512];
     private int length;
+    /** The second {@link #time} last formatted, and its text up to the seconds ({@code 2026-11-24T10:41:05}). */
+    private long second = Long.MIN_VALUE;
+    private String secondText;
 
     /** This thread's line, emptied and opened. */
     static LogLine start() {
@@ -51,6 +57,29 @@ final class LogLine {
     LogLine field(String name, long value) {
         name(name);
         return ascii(Long.toString(value));
+    }
+
+    /**
+     * An instant as UTC ISO-8601 with milliseconds ({@code "2026-11-24T10:41:05.123Z"}). The text up to the second is
+     * formatted once per second and thread, not per line.
+     */
+    LogLine time(String name, long epochMillis) {
+        long s = Math.floorDiv(epochMillis, 1000);
+        if (s != second) {
+            second = s;
+            secondText = DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(LocalDateTime.ofEpochSecond(s, 0, ZoneOffset.UTC));
+        }
+        int ms = (int) Math.floorMod(epochMillis, 1000);
+        name(name);
+        put('"');
+        ascii(secondText);
+        put('.');
+        put((char) ('0' + ms / 100));
+        put((char) ('0' + ms / 10 % 10));
+        put((char) ('0' + ms % 10));
+        put('Z');
+        put('"');
+        return this;
     }
 
     LogLine field(String name, boolean value) {

@@ -20,6 +20,16 @@ class LogLineTest {
     }
 
     @Test
+    void writes_times_as_utc_iso_8601_with_milliseconds() {
+        assertThat(text(LogLine.start().time("t", 1_795_516_865_007L).end())).isEqualTo("{\"t\":\"2026-11-24T10:41:05.007Z\"}");
+        assertThat(text(LogLine.start().time("t", 1_795_516_865_999L).field("n", 1).end()))
+                .isEqualTo("{\"t\":\"2026-11-24T10:41:05.999Z\",\"n\":1}");
+        assertThat(text(LogLine.start().time("t", 1_795_516_866_000L).end())).as("the next second")
+                .isEqualTo("{\"t\":\"2026-11-24T10:41:06.000Z\"}");
+        assertThat(text(LogLine.start().time("t", 0).end())).isEqualTo("{\"t\":\"1970-01-01T00:00:00.000Z\"}");
+    }
+
+    @Test
     void escapes_quotes_control_characters_and_non_ascii_as_valid_json() {
         String nasty = "a\"b\\c\nd\u0001é🙂";
         JsonObject parsed = new JsonObject(text(LogLine.start().field("model_requested", nasty).end()));
