@@ -1,5 +1,6 @@
 package dev.autogateway.provider;
 
+import io.netty.util.concurrent.FastThreadLocal;
 import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.LocalMap;
 import java.util.HashMap;
@@ -16,7 +17,12 @@ final class LoopAffinity {
     private static final String MAP = "gw.provider.loops";
     /** Bumped by every (un)registration: a thread's cached answers are good until it changes. */
     private static final AtomicLong VERSION = new AtomicLong();
-    private static final ThreadLocal<Resolved> RESOLVED = ThreadLocal.withInitial(Resolved::new);
+    private static final FastThreadLocal<Resolved> RESOLVED = new FastThreadLocal<>() {
+        @Override
+        protected Resolved initialValue() {
+            return new Resolved();
+        }
+    };
 
     /** One thread's answers of {@link #resolve}, as of {@code version}. */
     private static final class Resolved {

@@ -126,7 +126,6 @@ public final class TargetHealth {
         return circuits.guard(t.id(), attempt);
     }
 
-    /** Failures that say the target is unwell. A key's problems, a rate limit or the request's own fault do not. */
     /**
      * Whether a failure counts against the target's circuit: as {@link #countsAgainstTarget}, and a half-open probe
      * that ended with no answer at all (the client left, the budget ran out) counts too, since it proved nothing: the
@@ -136,6 +135,7 @@ public final class TargetHealth {
         return countsAgainstTarget(c) || probing && c == ErrorClass.TIMEOUT;
     }
 
+    /** Failures that say the target is unwell. A key's problems, a rate limit or the request's own fault do not. */
     static boolean countsAgainstTarget(ErrorClass c) {
         return switch (c) {
             case SERVER_ERROR, OVERLOADED, NETWORK, TIMEOUT_CONNECT, TIMEOUT_FIRST_TOKEN, STALL, STREAM_CUT, MALFORMED -> true;

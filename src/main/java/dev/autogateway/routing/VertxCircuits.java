@@ -82,17 +82,16 @@ final class VertxCircuits implements CircuitGate {
     private CircuitBreaker breaker(String targetId) {
         return breakers.computeIfAbsent(targetId, id -> {
             RouterConfig c = config.get();
-            CircuitBreaker[] self = new CircuitBreaker[1];
-            return self[0] = CircuitBreaker.create("target:" + id, vertx, new CircuitBreakerOptions()
-                            .setMaxFailures(c.circuitFailures())
-                            .setResetTimeout(c.circuitResetMs())
-                            .setFailuresRollingWindow(ClockedCircuits.rollingWindowMs(c))
-                            .setTimeout(-1)
-                            // Its metrics (a histogram per call, an event-bus publish per breaker every 2 s) are
-                            // not used: /metrics and /admin/targets report circuits from the gateway's own state.
-                            .setNotificationAddress(null))
-                    .failurePolicy(ar -> ar.failed() && ar.cause() instanceof UpstreamFailure f
-                            && TargetHealth.countsAgainstCircuit(f.errorClass(), self[0].state() == CircuitBreakerState.HALF_OPEN))
+            CircuitBreaker b = CircuitBreaker.create("target:" + id, vertx, new CircuitBreakerOptions()
+                    .setMaxFailures(c.circuitFailures())
+                    .setResetTimeout(c.circuitResetMs())
+                    .setFailuresRollingWindow(ClockedCircuits.rollingWindowMs(c))
+                    .setTimeout(-1)
+                    // Its metrics (a histogram per call, an event-bus publish per breaker every 2 s) are not used:
+                    // /metrics and /admin/targets report circuits from the gateway's own state.
+                    .setNotificationAddress(null));
+            return b.failurePolicy(ar -> ar.failed() && ar.cause() instanceof UpstreamFailure f
+                            && TargetHealth.countsAgainstCircuit(f.errorClass(), b.state() == CircuitBreakerState.HALF_OPEN))
                     .openHandler(v -> opened.accept(id));
         });
     }

@@ -101,7 +101,7 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
     }
 
     private void complete(FailoverRouter router, Exchange x, RouteRequest route, List<Target> plan, ChatRequest chat, Limits limits) {
-        // Always completes within the budget and a second: see ProviderClient#complete.
+        // Always completes: each attempt ends by its attempt timer at the latest (ProviderClient#complete).
         router.complete(route, plan, chat, x.requestId, limits, x.attempts).onComplete(ar -> {
             if (ar.failed()) {
                 x.error(ar.cause());
