@@ -134,7 +134,7 @@ final class StartCommand implements Callable<Integer> {
                 // One event loop per core, and one HTTP and one provider instance on each (see LoopAffinity).
                 .setEventLoopPoolSize(Runtime.getRuntime().availableProcessors())
                 // Vert.x's per-request meters (HTTP, TCP, event bus) would double the gateway's own at a real cost
-                // per request; its worker-pool and verticle meters stay.
+                // per request; its worker-pool meters stay.
                 .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
                         .addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER)
                         .addDisabledMetricsCategory(MetricsDomain.HTTP_CLIENT)

@@ -15,7 +15,8 @@ import java.util.function.Supplier;
 
 /**
  * The gateway's own Prometheus meters, beside the Vert.x ones in the same registry. Label values are provider and
- * model names and error classes, never anything a client controls freely, so the series stay bounded.
+ * model names as configured ({@code *} for a wildcard model) and error classes, never anything a client controls
+ * freely, so the series (and the meter cache here) stay bounded.
  */
 public final class GatewayMetrics {
     private static final Duration[] LATENCY_SLOS = {
@@ -34,6 +35,9 @@ public final class GatewayMetrics {
         this.registry = registry;
         Gauge.builder("gateway_streams_in_flight", streamsInFlight, AtomicInteger::get)
                 .description("Streams being relayed to clients").register(registry);
+        // Present at 0 from the start, so a rate or an alert on them works before the first recovery.
+        recoveries("recovered");
+        recoveries("failed");
     }
 
     public static PrometheusMeterRegistry newRegistry() {
@@ -84,8 +88,12 @@ public final class GatewayMetrics {
      */
     public void recovery(String result) {
         // Rare: Micrometer's own lookup is fine here.
-        counter("gateway_stream_recoveries_total", "Streams that died mid-answer, by whether they were completed",
-                "result", result).increment();
+        recoveries(result).increment();
+    }
+
+    private Counter recoveries(String result) {
+        return counter("gateway_stream_recoveries_total", "Streams that died mid-answer, by whether they were completed",
+                "result", result);
     }
 
     public void malformedEvents(String provider, int count) {

@@ -192,13 +192,13 @@ public final class FailoverRouter {
     }
 
     void recordSuccess(Target t, AttemptOutcome outcome) {
-        metrics.attempt(t.provider().name(), t.model(), "success");
+        metrics.attempt(t.provider().name(), t.configuredModel(), "success");
         strategy.record(t, outcome);
         health.onSuccess(t);
     }
 
     void recordFailure(Target t, UpstreamFailure f, long latencyMs) {
-        metrics.attempt(t.provider().name(), t.model(), f.errorClass().wireName());
+        metrics.attempt(t.provider().name(), t.configuredModel(), f.errorClass().wireName());
         strategy.record(t, AttemptOutcome.failure(f.errorClass(), latencyMs));
         health.onFailure(t, f);
     }

@@ -43,6 +43,14 @@ public final class Target {
         return spec;
     }
 
+    /**
+     * The model as configured: {@link #model()}, or {@code *} for a wildcard spec, which takes its name from the
+     * client. A bounded set of names, so this, not {@link #model()}, labels metrics.
+     */
+    public String configuredModel() {
+        return spec.name();
+    }
+
     /** Stable identity for health state and logs; holds a key fingerprint, never the key. */
     public String id() {
         return id;

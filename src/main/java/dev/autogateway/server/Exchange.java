@@ -59,7 +59,7 @@ final class Exchange {
             if (x.model != null || x.attempts.count() > 0) {
                 Target t = x.attempts.target();
                 // Labelled by what served the request, never by the client's free-form model string.
-                metrics.request(t == null ? null : t.provider().name(), t == null ? null : t.model(),
+                metrics.request(t == null ? null : t.provider().name(), t == null ? null : t.configuredModel(),
                         x.status(), x.stream, x.elapsedMs(), x.ttftMs);
             }
         });

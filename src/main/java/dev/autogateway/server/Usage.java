@@ -10,7 +10,7 @@ final class Usage {
 
     static void record(GatewayMetrics metrics, Target t, Tokens tokens) {
         if (tokens != Tokens.NONE) {
-            metrics.tokens(t.provider().name(), t.model(), tokens.prompt(), tokens.completion());
+            metrics.tokens(t.provider().name(), t.configuredModel(), tokens.prompt(), tokens.completion());
         }
     }
 }

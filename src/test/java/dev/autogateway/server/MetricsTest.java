@@ -61,7 +61,26 @@ class MetricsTest {
         assertThat(value(scrape, "gateway_tokens_total{direction=\"in\",model=\"m\",provider=\"p1\"}")).isEqualTo(10);
         assertThat(value(scrape, "gateway_tokens_total{direction=\"out\",model=\"m\",provider=\"p1\"}")).isEqualTo(14);
         assertThat(value(scrape, "gateway_request_duration_seconds_count{model=\"m\",provider=\"p1\"}")).isEqualTo(2);
-        assertThat(scrape).contains("gateway_ttft_seconds_bucket", "gateway_open_circuits", "gateway_streams_in_flight 0.0");
+        assertThat(scrape).contains("gateway_ttft_seconds_bucket", "gateway_open_circuits", "gateway_streams_in_flight 0.0",
+                "gateway_stream_recoveries_total{result=\"recovered\"} 0.0", "gateway_stream_recoveries_total{result=\"failed\"} 0.0");
+    }
+
+    @Test
+    void should_label_a_wildcard_models_requests_by_its_configured_name_not_the_clients(Vertx vertx) {
+        TestGateway any = TestGateway.start(vertx, "{\"providers\":[{\"name\":\"e\",\"type\":\"echo\",\"models\":[\"*\"]}]}");
+        try {
+            for (String model : List.of("client-made-up-1", "client-made-up-2")) {
+                TestGateway.Response r = any.post("/v1/chat/completions", new JsonObject().put("model", model)
+                        .put("messages", ChatCompletionsProxyTest.userMessage()));
+                assertThat(r.header("x-gateway-model")).as("the answer still names the model that served it").isEqualTo(model);
+            }
+            String scrape = any.get("/metrics").body().toString();
+            assertThat(value(scrape, "gateway_requests_total{model=\"*\",provider=\"e\",status=\"200\",stream=\"false\"}")).isEqualTo(2);
+            assertThat(value(scrape, "gateway_attempts_total{model=\"*\",provider=\"e\",result=\"success\"}")).isEqualTo(2);
+            assertThat(scrape).doesNotContain("client-made-up");
+        } finally {
+            any.close();
+        }
     }
 
     /** Sends a chat request on a raw socket and closes it before any answer. */
