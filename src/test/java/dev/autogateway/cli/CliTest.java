@@ -119,9 +119,16 @@ class CliTest {
     @Test
     void every_subcommand_explains_itself_with_help() {
         for (String cmd : new String[] {"start", "check", "save-global", "version"}) {
+            out.reset();
             assertThat(run(cmd, "--help")).as(cmd + " --help").isZero();
+            assertThat(out.toString(StandardCharsets.UTF_8)).as(cmd + " --help").contains("Usage: auto-gateway " + cmd);
         }
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("Usage: auto-gateway start", "--socket", "--config");
+        out.reset();
+        run("start", "--help");
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("--socket", "--config", "--allow-public-without-auth");
+        out.reset();
+        run("check", "--help");
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("--config", "--allow-public-without-auth");
     }
 
     @Test

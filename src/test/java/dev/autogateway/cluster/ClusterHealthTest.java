@@ -94,9 +94,9 @@ class ClusterHealthTest {
         return new JsonObject().put("model", "m").put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "hi")));
     }
 
-    /** Polls up to about a second: the news crosses the cluster asynchronously. */
+    /** Polls up to five seconds: the news crosses the cluster asynchronously. */
     private static void eventually(Runnable assertion) throws InterruptedException {
-        long deadline = System.nanoTime() + 1_000_000_000L;
+        long deadline = System.nanoTime() + 5_000_000_000L;
         while (true) {
             try {
                 assertion.run();
@@ -115,9 +115,7 @@ class ClusterHealthTest {
         primary = MockOpenAi.start(vertx);
         secondary = MockOpenAi.start(vertx);
         node(0);
-        try (Socket local = new Socket("127.0.0.1", 15701)) {
-            assertThat(local.isConnected()).isTrue();
-        }
+        new Socket("127.0.0.1", 15701).close(); // throws if the member port is not on the configured address
         InetAddress other = NetworkInterface.networkInterfaces().filter(i -> !isLoopback(i))
                 .flatMap(NetworkInterface::inetAddresses).filter(a -> a instanceof Inet4Address).findFirst().orElse(null);
         Assumptions.assumeTrue(other != null, "this machine has no address besides loopback");

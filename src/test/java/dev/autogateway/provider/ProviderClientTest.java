@@ -11,6 +11,7 @@ import io.vertx.junit5.VertxExtension;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -35,21 +36,29 @@ class ProviderClientTest {
         return failure.get();
     }
 
+    @BeforeEach
+    void codecs(Vertx vertx) {
+        LocalCodec.registerAll(vertx);
+    }
+
+    /** A provider at {@code address} that never answers; {@code stopped} counts down when it is told to stop. */
+    private static void silentProvider(Vertx vertx, String address, CountDownLatch stopped) {
+        vertx.eventBus().<ProviderRequest>localConsumer(address, m -> m.body().reply().onStop(stopped::countDown));
+    }
+
     @Test
     void fails_at_once_when_no_provider_serves_the_address(Vertx vertx) throws Exception {
-        LocalCodec.registerAll(vertx);
         long start = System.nanoTime();
         Throwable f = failureOf(vertx, () -> new ProviderClient(vertx).complete("gw.provider.nobody", r -> request(r, 10_000), cancel -> { }));
-        assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(1_000);
+        assertThat((System.nanoTime() - start) / 1_000_000).as("not at the 10 s attempt timeout").isLessThan(5_000);
         assertThat(f).isInstanceOf(UpstreamFailure.class);
         assertThat(((UpstreamFailure) f).errorClass()).isEqualTo(ErrorClass.NETWORK);
     }
 
     @Test
     void ends_an_attempt_the_provider_never_answers_at_the_attempt_timeout_and_stops_it(Vertx vertx) throws Exception {
-        LocalCodec.registerAll(vertx);
         CountDownLatch stopped = new CountDownLatch(1);
-        vertx.eventBus().<ProviderRequest>localConsumer("gw.provider.silent", m -> m.body().reply().onStop(stopped::countDown));
+        silentProvider(vertx, "gw.provider.silent", stopped);
         long start = System.nanoTime();
         Throwable f = failureOf(vertx, () -> new ProviderClient(vertx).complete("gw.provider.silent", r -> request(r, 300), cancel -> { }));
         long tookMs = (System.nanoTime() - start) / 1_000_000;
@@ -61,16 +70,17 @@ class ProviderClientTest {
 
     @Test
     void a_cancelled_attempt_ends_at_once_and_stops_the_provider(Vertx vertx) throws Exception {
-        LocalCodec.registerAll(vertx);
         CountDownLatch stopped = new CountDownLatch(1);
-        vertx.eventBus().<ProviderRequest>localConsumer("gw.provider.silent", m -> m.body().reply().onStop(stopped::countDown));
+        silentProvider(vertx, "gw.provider.silent", stopped);
         AtomicReference<Runnable> cancel = new AtomicReference<>();
+        long start = System.nanoTime();
         Throwable f = failureOf(vertx, () -> {
             Future<Completion> attempt = new ProviderClient(vertx).complete("gw.provider.silent", r -> request(r, 10_000), cancel::set);
             vertx.setTimer(100, id -> cancel.get().run());
             return attempt;
         });
         assertThat(f.getMessage()).isEqualTo("cancelled");
+        assertThat((System.nanoTime() - start) / 1_000_000).as("not at the 10 s attempt timeout").isLessThan(5_000);
         assertThat(stopped.await(1, TimeUnit.SECONDS)).as("the provider was told to stop").isTrue();
     }
 

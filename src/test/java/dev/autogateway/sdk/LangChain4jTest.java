@@ -53,15 +53,7 @@ class LangChain4jTest {
     @BeforeEach
     void start(Vertx vertx) {
         mock = MockOpenAi.start(vertx);
-        gw = TestGateway.start(vertx, new JsonObject()
-                .put("server", new JsonObject().put("host", "127.0.0.1").put("api_key", GATEWAY_KEY))
-                .put("providers", new JsonArray().add(new JsonObject()
-                        .put("name", "mock")
-                        .put("type", "openai_compatible")
-                        .put("base_url", mock.baseUrl())
-                        .put("api_key", UPSTREAM_KEY)
-                        .put("models", new JsonObject().put(MODEL, new JsonArray().add("vision").add("tool_calls")))))
-                .encode());
+        gw = TestGateway.start(vertx, OpenAiJavaSdkTest.gatewayConfig(mock));
         model = OpenAiChatModel.builder().baseUrl(gw.baseUrl()).apiKey(GATEWAY_KEY).modelName(MODEL).maxRetries(0).build();
         streaming = OpenAiStreamingChatModel.builder().baseUrl(gw.baseUrl()).apiKey(GATEWAY_KEY).modelName(MODEL).build();
     }
@@ -172,8 +164,6 @@ class LangChain4jTest {
     }
 
     private static String chunk(JsonObject delta, String finishReason) {
-        return new JsonObject().put("id", "chatcmpl-lc4j").put("object", "chat.completion.chunk").put("created", 1_700_000_000L)
-                .put("model", MODEL).put("choices", new JsonArray().add(new JsonObject().put("index", 0).put("delta", delta)
-                        .put("logprobs", null).put("finish_reason", finishReason))).encode();
+        return MockOpenAi.chunk(new JsonObject().put("model", MODEL), delta, finishReason).encode();
     }
 }

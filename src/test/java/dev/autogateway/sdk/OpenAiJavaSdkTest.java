@@ -59,10 +59,9 @@ class OpenAiJavaSdkTest {
     TestGateway gw;
     OpenAIClient client;
 
-    @BeforeEach
-    void start(Vertx vertx) {
-        mock = MockOpenAi.start(vertx);
-        String config = new JsonObject()
+    /** A gateway with a client key, in front of one mock upstream serving {@link #MODEL} with vision and tools. */
+    static String gatewayConfig(MockOpenAi mock) {
+        return new JsonObject()
                 .put("server", new JsonObject().put("host", "127.0.0.1").put("api_key", GATEWAY_KEY))
                 .put("router", new JsonObject().put("strategy", "sequential").put("retries", 1).put("timeout", 30))
                 .put("providers", new JsonArray().add(new JsonObject()
@@ -72,7 +71,12 @@ class OpenAiJavaSdkTest {
                         .put("api_key", UPSTREAM_KEY)
                         .put("models", new JsonObject().put(MODEL, new JsonArray().add("vision").add("tool_calls")))))
                 .encode();
-        gw = TestGateway.start(vertx, config);
+    }
+
+    @BeforeEach
+    void start(Vertx vertx) {
+        mock = MockOpenAi.start(vertx);
+        gw = TestGateway.start(vertx, gatewayConfig(mock));
         client = OpenAIOkHttpClient.builder().baseUrl(gw.baseUrl()).apiKey(GATEWAY_KEY).maxRetries(0).build();
     }
 

@@ -150,6 +150,17 @@ public final class TestGateway {
         }
     }
 
+    /** One series' value in a Prometheus scrape ({@code name{labels}} exactly as exported); 0 when absent. */
+    public static double metric(String scrape, String series) {
+        return scrape.lines().filter(l -> l.startsWith(series + " "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(series.length() + 1))).findFirst().orElse(0);
+    }
+
+    /** One series' value in a fresh scrape of this gateway's {@code /metrics}. */
+    public double metric(String series) {
+        return metric(get("/metrics").body().toString(), series);
+    }
+
     public void close() {
         http.close().await();
         gateway.stop().await();
