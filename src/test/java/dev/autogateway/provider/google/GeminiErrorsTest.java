@@ -8,6 +8,7 @@ import static dev.autogateway.provider.google.GoogleFixture.messages;
 import static dev.autogateway.provider.google.GoogleFixture.msg;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.autogateway.testing.Await;
 import dev.autogateway.testing.MockOpenAi;
 import dev.autogateway.testing.TestGateway;
 import io.vertx.core.Vertx;
@@ -173,7 +174,7 @@ class GeminiErrorsTest {
         gemini.on("m", MockGemini.hang());
         TestGateway.Response r = ask("m");
         assertThat(r.header("x-gateway-provider")).isEqualTo("oai");
-        GeminiStreamingTest.awaitTrue(() -> gemini.abandoned.get() == 2);
+        Await.until(() -> gemini.abandoned.get() == 2);
     }
 
     @Test

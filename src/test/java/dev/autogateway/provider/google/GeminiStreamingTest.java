@@ -13,6 +13,7 @@ import static dev.autogateway.provider.google.MockGemini.textPart;
 import static dev.autogateway.provider.google.MockGemini.thoughtPart;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.autogateway.testing.Await;
 import dev.autogateway.testing.MockOpenAi;
 import dev.autogateway.testing.TestGateway;
 import io.vertx.core.Promise;
@@ -160,7 +161,7 @@ class GeminiStreamingTest {
         assertThat(chunks(r)).isNotEmpty();
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(5_000);
         // The abandoned call was stopped, not left to run: its connection was closed under the hanging answer.
-        awaitTrue(() -> gemini.abandoned.get() == 1);
+        Await.until(() -> gemini.abandoned.get() == 1);
     }
 
     @Test
@@ -184,7 +185,7 @@ class GeminiStreamingTest {
         JsonObject error = new JsonObject(events.get(events.size() - 2)).getJsonObject("error");
         assertThat(error.getString("code")).as("in-band, after the idle gap").isEqualTo("upstream_timeout");
         assertThat(tookMs).as("idle_timeout is 2 s").isBetween(1_800L, 6_000L);
-        awaitTrue(() -> gemini.abandoned.get() == 1);
+        Await.until(() -> gemini.abandoned.get() == 1);
     }
 
     @Test
@@ -212,20 +213,7 @@ class GeminiStreamingTest {
         resp.handler(b -> firstChunk.tryComplete());
         firstChunk.future().await(5, TimeUnit.SECONDS);
         resp.request().connection().close();
-        awaitTrue(() -> gemini.abandoned.get() == 1);
+        Await.until(() -> gemini.abandoned.get() == 1);
         assertThat(gemini.openConnections.get()).isZero();
-    }
-
-    static void awaitTrue(java.util.function.BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition not met within 5 s").isLessThan(deadline);
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
     }
 }

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import dev.autogateway.testing.Await;
 import dev.autogateway.testing.TestGateway;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -80,7 +81,7 @@ class GeminiThreadingTest {
             blocked.complete();
         });
         blocked.future().await(5, TimeUnit.SECONDS);
-        GeminiStreamingTest.awaitTrue(() -> !warnings.list.isEmpty());
+        Await.until(() -> !warnings.list.isEmpty());
         sleep(200);
         warnings.list.clear();
 
@@ -94,7 +95,7 @@ class GeminiThreadingTest {
         for (int i = 0; i < calls; i++) {
             answers.add(askAsync(hello().put("stream", i % 2 == 0)));
         }
-        GeminiStreamingTest.awaitTrue(() -> gemini.inFlight.get() == calls);
+        Await.until(() -> gemini.inFlight.get() == calls);
         // The gateway still answers at once while every call waits on Gemini.
         long healthStart = System.nanoTime();
         assertThat(gw.get("/health").status()).isEqualTo(200);
@@ -145,7 +146,7 @@ class GeminiThreadingTest {
 
         gw.close();
         gw = null;
-        GeminiStreamingTest.awaitTrue(() -> gemini.openConnections.get() == 0);
+        Await.until(() -> gemini.openConnections.get() == 0);
     }
 
     private static void sleep(long ms) {
