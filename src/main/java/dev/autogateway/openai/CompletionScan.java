@@ -1,19 +1,34 @@
 package dev.autogateway.openai;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import java.io.IOException;
+import static java.nio.charset.StandardCharsets.US_ASCII;
+
+import dev.autogateway.openai.JsonScanner.Token;
 
 /**
- * Reads an upstream's {@code chat.completion} in one streaming pass, without building it, to tell whether its bytes
- * can go to the client as they are: whether {@link Completions#normalizeCompletion} would change nothing, and it is
- * no error. Building the object costs more than the rest of the gateway's work on a short answer, and a
- * well-behaved upstream's answer needs none. Anything it is unsure of (odd shapes, bad JSON) is left to the object
- * path, which decides exactly as before.
+ * Reads an upstream's {@code chat.completion} in one pass, without building it, to tell whether its bytes can go to
+ * the client as they are: whether {@link Completions#normalizeCompletion} would change nothing, and it is no error.
+ * Building the object costs more than the rest of the gateway's work on a short answer, and a well-behaved
+ * upstream's answer needs none. Anything it is unsure of (odd shapes, bad JSON) is left to the object path, which
+ * decides exactly as before.
  */
 public final class CompletionScan {
-    private static final JsonFactory JSON = new JsonFactory();
+    private static final byte[] ID = bytes("id");
+    private static final byte[] OBJECT = bytes("object");
+    private static final byte[] CHAT_COMPLETION = bytes("chat.completion");
+    private static final byte[] CREATED = bytes("created");
+    private static final byte[] MODEL = bytes("model");
+    private static final byte[] CHOICES = bytes("choices");
+    private static final byte[] USAGE = bytes("usage");
+    private static final byte[] ERROR = bytes("error");
+    private static final byte[] LOGPROBS = bytes("logprobs");
+    private static final byte[] MESSAGE = bytes("message");
+    private static final byte[] ROLE = bytes("role");
+    private static final byte[] CONTENT = bytes("content");
+    private static final byte[] REFUSAL = bytes("refusal");
+    private static final byte[] TOOL_CALLS = bytes("tool_calls");
+    private static final byte[] TYPE = bytes("type");
+    private static final byte[] PROMPT_TOKENS = bytes("prompt_tokens");
+    private static final byte[] COMPLETION_TOKENS = bytes("completion_tokens");
 
     private CompletionScan() {}
 
@@ -22,64 +37,66 @@ public final class CompletionScan {
      *     answer that needs nothing filled in; null when the answer must be read as an object
      */
     public static Tokens passThrough(byte[] answer) {
-        try (JsonParser p = JSON.createParser(answer)) {
-            return p.nextToken() == JsonToken.START_OBJECT ? answer(p) : null;
-        } catch (IOException e) {
+        JsonScanner p = new JsonScanner(answer);
+        try {
+            return p.next() == Token.START_OBJECT ? answer(p) : null;
+        } catch (JsonScanner.Unsure e) {
             return null;
         }
     }
 
-    private static Tokens answer(JsonParser p) throws IOException {
+    private static Tokens answer(JsonScanner p) {
         boolean id = false, object = false, created = false, model = false, choices = false;
         Tokens usage = Tokens.NONE;
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
-            JsonToken v = p.nextToken();
-            switch (name) {
-                case "id" -> id = v == JsonToken.VALUE_STRING;
-                case "object" -> object = v == JsonToken.VALUE_STRING && "chat.completion".equals(p.getText());
-                case "created" -> created = v.isNumeric();
-                case "model" -> model = v == JsonToken.VALUE_STRING && p.getTextLength() > 0;
-                case "choices" -> {
-                    if (v != JsonToken.START_ARRAY || !choices(p)) {
-                        return null;
-                    }
-                    choices = true;
+        while (p.next() == Token.NAME) {
+            if (p.textIs(ID)) {
+                id = p.next() == Token.STRING;
+            } else if (p.textIs(OBJECT)) {
+                object = p.next() == Token.STRING && p.textIs(CHAT_COMPLETION);
+            } else if (p.textIs(CREATED)) {
+                created = p.next() == Token.NUMBER;
+            } else if (p.textIs(MODEL)) {
+                model = p.next() == Token.STRING && p.textLength() > 0;
+            } else if (p.textIs(CHOICES)) {
+                if (p.next() != Token.START_ARRAY || !choices(p)) {
+                    return null;
                 }
-                case "usage" -> usage = v == JsonToken.START_OBJECT ? usage(p) : skip(p, Tokens.NONE);
-                case "error" -> {
-                    if (v != JsonToken.VALUE_NULL) {
-                        return null;
-                    }
+                choices = true;
+            } else if (p.textIs(USAGE)) {
+                usage = p.next() == Token.START_OBJECT ? usage(p) : Tokens.NONE;
+            } else if (p.textIs(ERROR)) {
+                if (p.next() != Token.NULL) {
+                    return null;
                 }
-                default -> p.skipChildren();
+            } else {
+                p.next();
             }
+            p.skipChildren();
         }
         // One object and nothing after it: trailing bytes are left to the object path to refuse.
-        return id && object && created && model && choices && p.nextToken() == null ? usage : null;
+        return id && object && created && model && choices && p.next() == null ? usage : null;
     }
 
     /** Whether every choice object has what the SDKs need; false (mid-parse: stop reading) as soon as one lacks it. */
-    private static boolean choices(JsonParser p) throws IOException {
-        for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
-            if (t != JsonToken.START_OBJECT) {
+    private static boolean choices(JsonScanner p) {
+        for (Token t = p.next(); t != Token.END_ARRAY; t = p.next()) {
+            if (t != Token.START_OBJECT) {
                 p.skipChildren();
                 continue;
             }
             boolean logprobs = false;
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                JsonToken v = p.nextToken();
-                if (name.equals("logprobs")) {
+            while (p.next() == Token.NAME) {
+                if (p.textIs(LOGPROBS)) {
                     logprobs = true;
-                    p.skipChildren();
-                } else if (name.equals("message") && v == JsonToken.START_OBJECT) {
-                    if (!message(p)) {
+                    p.next();
+                } else if (p.textIs(MESSAGE)) {
+                    if (p.next() == Token.START_OBJECT && !message(p)) {
                         return false;
                     }
                 } else {
-                    p.skipChildren();
+                    p.next();
                 }
+                p.skipChildren();
             }
             if (!logprobs) {
                 return false;
@@ -88,28 +105,28 @@ public final class CompletionScan {
         return true;
     }
 
-    private static boolean message(JsonParser p) throws IOException {
+    private static boolean message(JsonScanner p) {
         boolean role = false, content = false, emptyContent = false, refusal = false, toolCalls = false;
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
-            JsonToken v = p.nextToken();
-            switch (name) {
-                case "role" -> role = true;
-                case "content" -> {
-                    content = true;
-                    emptyContent = v == JsonToken.VALUE_STRING && p.getTextLength() == 0;
-                }
-                case "refusal" -> refusal = true;
-                case "tool_calls" -> {
-                    if (v == JsonToken.START_ARRAY) {
-                        int calls = toolCalls(p);
-                        if (calls < 0) {
-                            return false;
-                        }
-                        toolCalls = calls > 0;
+        while (p.next() == Token.NAME) {
+            if (p.textIs(ROLE)) {
+                role = true;
+                p.next();
+            } else if (p.textIs(CONTENT)) {
+                content = true;
+                emptyContent = p.next() == Token.STRING && p.textLength() == 0;
+            } else if (p.textIs(REFUSAL)) {
+                refusal = true;
+                p.next();
+            } else if (p.textIs(TOOL_CALLS)) {
+                if (p.next() == Token.START_ARRAY) {
+                    int calls = toolCalls(p);
+                    if (calls < 0) {
+                        return false;
                     }
+                    toolCalls = calls > 0;
                 }
-                default -> { }
+            } else {
+                p.next();
             }
             p.skipChildren();
         }
@@ -118,22 +135,22 @@ public final class CompletionScan {
     }
 
     /** The number of calls, or -1 (mid-parse: stop reading) when one names an id but no type, which must be filled in. */
-    private static int toolCalls(JsonParser p) throws IOException {
+    private static int toolCalls(JsonScanner p) {
         int calls = 0;
-        for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+        for (Token t = p.next(); t != Token.END_ARRAY; t = p.next()) {
             calls++;
-            if (t != JsonToken.START_OBJECT) {
+            if (t != Token.START_OBJECT) {
                 p.skipChildren();
                 continue;
             }
             boolean id = false, type = false;
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                JsonToken v = p.nextToken();
-                if (name.equals("id")) {
-                    id = v != JsonToken.VALUE_NULL;
-                } else if (name.equals("type")) {
-                    type = v != JsonToken.VALUE_NULL;
+            while (p.next() == Token.NAME) {
+                if (p.textIs(ID)) {
+                    id = p.next() != Token.NULL;
+                } else if (p.textIs(TYPE)) {
+                    type = p.next() != Token.NULL;
+                } else {
+                    p.next();
                 }
                 p.skipChildren();
             }
@@ -144,24 +161,26 @@ public final class CompletionScan {
         return calls;
     }
 
-    private static Tokens usage(JsonParser p) throws IOException {
+    private static Tokens usage(JsonScanner p) {
         long prompt = 0, completion = 0;
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
-            JsonToken v = p.nextToken();
-            if (name.equals("prompt_tokens") && v.isNumeric()) {
-                prompt = p.getValueAsLong();
-            } else if (name.equals("completion_tokens") && v.isNumeric()) {
-                completion = p.getValueAsLong();
+        while (p.next() == Token.NAME) {
+            if (p.textIs(PROMPT_TOKENS)) {
+                if (p.next() == Token.NUMBER) {
+                    prompt = p.longValue();
+                }
+            } else if (p.textIs(COMPLETION_TOKENS)) {
+                if (p.next() == Token.NUMBER) {
+                    completion = p.longValue();
+                }
             } else {
-                p.skipChildren();
+                p.next();
             }
+            p.skipChildren();
         }
         return new Tokens(prompt, completion);
     }
 
-    private static <T> T skip(JsonParser p, T value) throws IOException {
-        p.skipChildren();
-        return value;
+    private static byte[] bytes(String ascii) {
+        return ascii.getBytes(US_ASCII);
     }
 }

@@ -1,0 +1,332 @@
+package dev.autogateway.openai;
+
+/**
+ * A strict pull tokenizer over the UTF-8 bytes of one JSON document (RFC 8259: no comments, no trailing commas, no
+ * leading zeros, valid UTF-8, one top-level value), which neither decodes nor allocates: names and strings are
+ * compared as raw bytes. It exists for {@link CompletionScan}, which reads every upstream answer; Jackson's parser,
+ * canonicalising every field name, cost it four times as much.
+ *
+ * <p>Anything it will not vouch for, malformed or merely unusual (an escaped field name, a fractional token count,
+ * nesting over 64), throws {@link Unsure}: its caller then reads the document the ordinary way. So it may refuse
+ * what Jackson accepts, never the reverse.
+ */
+final class JsonScanner {
+    enum Token { START_OBJECT, END_OBJECT, START_ARRAY, END_ARRAY, NAME, STRING, NUMBER, TRUE, FALSE, NULL }
+
+    /** Thrown for any document this scanner does not vouch for: one shared instance, without a stack trace. */
+    static final class Unsure extends RuntimeException {
+        private Unsure() {
+            super("not a document the scanner vouches for", null, false, false);
+        }
+    }
+
+    private static final Unsure UNSURE = new Unsure();
+
+    private static final int MAX_DEPTH = 64;
+    private static final byte[] TRUE = {'t', 'r', 'u', 'e'};
+    private static final byte[] FALSE = {'f', 'a', 'l', 's', 'e'};
+    private static final byte[] NULL = {'n', 'u', 'l', 'l'};
+    /** The bytes a string holds as they are: printable ASCII but the quote and the backslash. */
+    private static final boolean[] PLAIN = new boolean[256];
+
+    static {
+        for (int c = 0x20; c < 0x80; c++) {
+            PLAIN[c] = c != '"' && c != '\\';
+        }
+    }
+
+    /** What the grammar allows next. */
+    private enum Expect { VALUE, FIRST_NAME, FIRST_VALUE, AFTER_VALUE }
+
+    private final byte[] b;
+    private int pos;
+    private final boolean[] inObject = new boolean[MAX_DEPTH];
+    private int depth;
+    private Expect expect = Expect.VALUE;
+    private Token current;
+    /** The current name, string (without its quotes) or number. */
+    private int textStart;
+    private int textEnd;
+    private boolean integral;
+
+    JsonScanner(byte[] json) {
+        this.b = json;
+    }
+
+    /** @return the next token, or null once the top-level value is complete and only whitespace follows */
+    Token next() {
+        int c = skipWhitespace();
+        current = switch (expect) {
+            case VALUE -> value(c);
+            case FIRST_NAME -> c == '}' ? close() : name(c);
+            case FIRST_VALUE -> c == ']' ? close() : value(c);
+            case AFTER_VALUE -> afterValue(c);
+        };
+        return current;
+    }
+
+    /** After {@link Token#START_OBJECT} or {@link Token#START_ARRAY}, moves to its matching end; otherwise nothing. */
+    void skipChildren() {
+        if (current == Token.START_OBJECT || current == Token.START_ARRAY) {
+            int outside = depth - 1;
+            while (depth > outside) {
+                next();
+            }
+        }
+    }
+
+    /** Whether the current name or string is exactly these (ASCII) bytes. */
+    boolean textIs(byte[] ascii) {
+        int n = textEnd - textStart;
+        if (n != ascii.length) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            if (b[textStart + i] != ascii[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The current string's length in bytes as sent: 0 exactly when it is empty. */
+    int textLength() {
+        return textEnd - textStart;
+    }
+
+    /** The current number, which must be an integer that fits in a long. */
+    long longValue() {
+        int i = textStart;
+        boolean negative = b[i] == '-';
+        if (negative) {
+            i++;
+        }
+        if (!integral || textEnd - i > 18) {
+            throw UNSURE;
+        }
+        long v = 0;
+        for (; i < textEnd; i++) {
+            v = v * 10 + (b[i] - '0');
+        }
+        return negative ? -v : v;
+    }
+
+    private Token afterValue(int c) {
+        if (depth == 0) {
+            if (c != -1) {
+                throw UNSURE;
+            }
+            return null;
+        }
+        boolean object = inObject[depth - 1];
+        if (c == ',') {
+            pos++;
+            c = skipWhitespace();
+            return object ? name(c) : value(c);
+        }
+        if (c != (object ? '}' : ']')) {
+            throw UNSURE;
+        }
+        return close();
+    }
+
+    private Token close() {
+        pos++;
+        depth--;
+        expect = Expect.AFTER_VALUE;
+        return inObject[depth] ? Token.END_OBJECT : Token.END_ARRAY;
+    }
+
+    private Token open(boolean object) {
+        if (depth == MAX_DEPTH) {
+            throw UNSURE;
+        }
+        inObject[depth++] = object;
+        pos++;
+        expect = object ? Expect.FIRST_NAME : Expect.FIRST_VALUE;
+        return object ? Token.START_OBJECT : Token.START_ARRAY;
+    }
+
+    private Token name(int c) {
+        // An escaped name could spell one the caller looks for: not worth decoding, no upstream sends one.
+        if (c != '"' || string()) {
+            throw UNSURE;
+        }
+        if (skipWhitespace() != ':') {
+            throw UNSURE;
+        }
+        pos++;
+        expect = Expect.VALUE;
+        return Token.NAME;
+    }
+
+    private Token value(int c) {
+        Token t = switch (c) {
+            case '{' -> open(true);
+            case '[' -> open(false);
+            case '"' -> {
+                string();
+                yield Token.STRING;
+            }
+            case 't' -> literal(TRUE, Token.TRUE);
+            case 'f' -> literal(FALSE, Token.FALSE);
+            case 'n' -> literal(NULL, Token.NULL);
+            default -> number(c);
+        };
+        if (t != Token.START_OBJECT && t != Token.START_ARRAY) {
+            expect = Expect.AFTER_VALUE;
+        }
+        return t;
+    }
+
+    private Token literal(byte[] word, Token t) {
+        if (b.length - pos < word.length) {
+            throw UNSURE;
+        }
+        for (int i = 0; i < word.length; i++) {
+            if (b[pos + i] != word[i]) {
+                throw UNSURE;
+            }
+        }
+        pos += word.length;
+        return t;
+    }
+
+    private Token number(int c) {
+        int i = pos;
+        if (c == '-') {
+            i++;
+        }
+        if (i < b.length && b[i] == '0') {
+            i++;
+        } else {
+            i = digits(i);
+        }
+        integral = true;
+        if (i < b.length && b[i] == '.') {
+            i = digits(i + 1);
+            integral = false;
+        }
+        if (i < b.length && (b[i] == 'e' || b[i] == 'E')) {
+            i++;
+            if (i < b.length && (b[i] == '+' || b[i] == '-')) {
+                i++;
+            }
+            i = digits(i);
+            integral = false;
+        }
+        textStart = pos;
+        textEnd = i;
+        pos = i;
+        return Token.NUMBER;
+    }
+
+    /** At least one digit from {@code i}; returns the index after the last. */
+    private int digits(int i) {
+        int start = i;
+        while (i < b.length && b[i] >= '0' && b[i] <= '9') {
+            i++;
+        }
+        if (i == start) {
+            throw UNSURE;
+        }
+        return i;
+    }
+
+    /** Reads the string that starts at {@code pos}; returns whether it holds an escape. */
+    private boolean string() {
+        boolean escaped = false;
+        int i = pos + 1;
+        while (i < b.length) {
+            int c = b[i];
+            if (PLAIN[c & 0xFF]) {
+                i++;
+                continue;
+            }
+            if (c == '"') {
+                textStart = pos + 1;
+                textEnd = i;
+                pos = i + 1;
+                return escaped;
+            }
+            if (c == '\\') {
+                escaped = true;
+                i = escape(i + 1);
+            } else if (c < 0) {
+                i = utf8(i);
+            } else {
+                throw UNSURE;
+            }
+        }
+        throw UNSURE;
+    }
+
+    private int escape(int i) {
+        if (i >= b.length) {
+            throw UNSURE;
+        }
+        switch (b[i]) {
+            case '"', '\\', '/', 'b', 'f', 'n', 'r', 't' -> {
+                return i + 1;
+            }
+            case 'u' -> {
+                if (b.length - i < 5) {
+                    throw UNSURE;
+                }
+                for (int k = i + 1; k <= i + 4; k++) {
+                    if (Character.digit(b[k], 16) < 0) {
+                        throw UNSURE;
+                    }
+                }
+                return i + 5;
+            }
+            default -> throw UNSURE;
+        }
+    }
+
+    /** One multi-byte UTF-8 sequence starting at {@code i}, well-formed (no overlongs, no surrogates, up to U+10FFFF). */
+    private int utf8(int i) {
+        int lead = b[i] & 0xFF;
+        int more;
+        int min = 0x80;
+        int max = 0xBF;
+        if (lead >= 0xC2 && lead <= 0xDF) {
+            more = 1;
+        } else if (lead >= 0xE0 && lead <= 0xEF) {
+            more = 2;
+            min = lead == 0xE0 ? 0xA0 : 0x80;
+            max = lead == 0xED ? 0x9F : 0xBF;
+        } else if (lead >= 0xF0 && lead <= 0xF4) {
+            more = 3;
+            min = lead == 0xF0 ? 0x90 : 0x80;
+            max = lead == 0xF4 ? 0x8F : 0xBF;
+        } else {
+            throw UNSURE;
+        }
+        if (b.length - i <= more) {
+            throw UNSURE;
+        }
+        int second = b[i + 1] & 0xFF;
+        if (second < min || second > max) {
+            throw UNSURE;
+        }
+        for (int k = i + 2; k <= i + more; k++) {
+            if ((b[k] & 0xC0) != 0x80) {
+                throw UNSURE;
+            }
+        }
+        return i + more + 1;
+    }
+
+    /** The next byte that is not JSON whitespace, without consuming it; -1 at the end. */
+    private int skipWhitespace() {
+        while (pos < b.length) {
+            int c = b[pos] & 0xFF;
+            if (c > ' ' || c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+                return c;
+            }
+            pos++;
+        }
+        return -1;
+    }
+}
