@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageProducer;
+import io.vertx.core.internal.ContextInternal;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -31,14 +32,15 @@ public final class ProviderClient {
      */
     public Future<Completion> complete(String providerAddress, Function<Reply, ProviderRequest> request,
             Consumer<Runnable> onCancel) {
-        Reply reply = new Reply(vertx.getOrCreateContext());
-        onCancel.accept(() -> reply.fail(new UpstreamFailure(ErrorClass.TIMEOUT, "cancelled")));
+        ContextInternal caller = (ContextInternal) vertx.getOrCreateContext();
+        Reply reply = new Reply(caller);
         ProviderRequest r = request.apply(reply);
-        long timer = r.limits().armAttemptTimer(vertx, reply::fail);
+        reply.timedBy(r.limits().armAttemptTimer(caller, reply::fail));
+        onCancel.accept(() -> reply.fail(new UpstreamFailure(ErrorClass.TIMEOUT, "cancelled")));
         senders.computeIfAbsent(LoopAffinity.resolve(vertx, providerAddress), a -> vertx.eventBus().sender(a, LOCAL))
                 .write(r)
                 .onFailure(e -> reply.fail(ErrorClassifier.fromThrowable(e, false)));
-        return reply.future().onComplete(ar -> vertx.cancelTimer(timer));
+        return reply.future();
     }
 
     /**

@@ -5,6 +5,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.util.concurrent.ScheduledFuture;
 
 /**
  * How the answer to one non-streaming attempt comes back. The request crosses the event bus to the provider verticle
@@ -21,6 +22,7 @@ public final class Reply {
     private final Promise<Completion> promise = Promise.promise();
     private Runnable stop = NOTHING;
     private boolean stopped;
+    private ScheduledFuture<?> timer;
 
     Reply(Context caller) {
         this.caller = caller;
@@ -28,6 +30,11 @@ public final class Reply {
 
     Future<Completion> future() {
         return promise.future();
+    }
+
+    /** Caller side: the attempt's timer, cancelled once the attempt ends. */
+    void timedBy(ScheduledFuture<?> attemptTimer) {
+        timer = attemptTimer;
     }
 
     /** Provider side: the attempt's outcome, handed to the caller's context; ignored once the caller gave up. */
@@ -59,6 +66,7 @@ public final class Reply {
         if (!promise.tryFail(failure)) {
             return;
         }
+        timer.cancel(false);
         Runnable action;
         synchronized (this) {
             stopped = true;
@@ -68,6 +76,7 @@ public final class Reply {
     }
 
     private void complete(AsyncResult<Completion> outcome) {
+        timer.cancel(false);
         if (outcome.succeeded()) {
             promise.tryComplete(outcome.result());
         } else {
