@@ -3,6 +3,9 @@ package dev.autogateway.openai;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 
 import dev.autogateway.openai.JsonScanner.Token;
+import io.netty.buffer.ByteBuf;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 
 /**
  * Reads an upstream's {@code chat.completion} in one pass, without building it, to tell whether its bytes can go to
@@ -36,8 +39,15 @@ public final class CompletionScan {
      * @return the answer's {@code usage} ({@link Tokens#NONE} when it has none) when the bytes are a complete OpenAI
      *     answer that needs nothing filled in; null when the answer must be read as an object
      */
-    public static Tokens passThrough(byte[] answer) {
-        JsonScanner p = new JsonScanner(answer);
+    public static Tokens passThrough(Buffer answer) {
+        // Read where the bytes are, without a copy, when they are on the heap (as Vert.x's bodies are).
+        ByteBuf bytes = ((BufferInternal) answer).getByteBuf();
+        return bytes.hasArray()
+                ? passThrough(new JsonScanner(bytes.array(), bytes.arrayOffset() + bytes.readerIndex(), bytes.readableBytes()))
+                : passThrough(new JsonScanner(answer.getBytes()));
+    }
+
+    private static Tokens passThrough(JsonScanner p) {
         try {
             return p.next() == Token.START_OBJECT ? answer(p) : null;
         } catch (JsonScanner.Unsure e) {

@@ -39,6 +39,7 @@ final class JsonScanner {
     private enum Expect { VALUE, FIRST_NAME, FIRST_VALUE, AFTER_VALUE }
 
     private final byte[] b;
+    private final int end;
     private int pos;
     private final boolean[] inObject = new boolean[MAX_DEPTH];
     private int depth;
@@ -50,7 +51,14 @@ final class JsonScanner {
     private boolean integral;
 
     JsonScanner(byte[] json) {
+        this(json, 0, json.length);
+    }
+
+    /** The document in {@code json[from, from + length)}. */
+    JsonScanner(byte[] json, int from, int length) {
         this.b = json;
+        this.pos = from;
+        this.end = from + length;
     }
 
     /** @return the next token, or null once the top-level value is complete and only whitespace follows */
@@ -180,7 +188,7 @@ final class JsonScanner {
     }
 
     private Token literal(byte[] word, Token t) {
-        if (b.length - pos < word.length) {
+        if (end - pos < word.length) {
             throw UNSURE;
         }
         for (int i = 0; i < word.length; i++) {
@@ -197,19 +205,19 @@ final class JsonScanner {
         if (c == '-') {
             i++;
         }
-        if (i < b.length && b[i] == '0') {
+        if (i < end && b[i] == '0') {
             i++;
         } else {
             i = digits(i);
         }
         integral = true;
-        if (i < b.length && b[i] == '.') {
+        if (i < end && b[i] == '.') {
             i = digits(i + 1);
             integral = false;
         }
-        if (i < b.length && (b[i] == 'e' || b[i] == 'E')) {
+        if (i < end && (b[i] == 'e' || b[i] == 'E')) {
             i++;
-            if (i < b.length && (b[i] == '+' || b[i] == '-')) {
+            if (i < end && (b[i] == '+' || b[i] == '-')) {
                 i++;
             }
             i = digits(i);
@@ -224,7 +232,7 @@ final class JsonScanner {
     /** At least one digit from {@code i}; returns the index after the last. */
     private int digits(int i) {
         int start = i;
-        while (i < b.length && b[i] >= '0' && b[i] <= '9') {
+        while (i < end && b[i] >= '0' && b[i] <= '9') {
             i++;
         }
         if (i == start) {
@@ -237,7 +245,7 @@ final class JsonScanner {
     private boolean string() {
         boolean escaped = false;
         int i = pos + 1;
-        while (i < b.length) {
+        while (i < end) {
             int c = b[i];
             if (PLAIN[c & 0xFF]) {
                 i++;
@@ -262,7 +270,7 @@ final class JsonScanner {
     }
 
     private int escape(int i) {
-        if (i >= b.length) {
+        if (i >= end) {
             throw UNSURE;
         }
         switch (b[i]) {
@@ -270,7 +278,7 @@ final class JsonScanner {
                 return i + 1;
             }
             case 'u' -> {
-                if (b.length - i < 5) {
+                if (end - i < 5) {
                     throw UNSURE;
                 }
                 for (int k = i + 1; k <= i + 4; k++) {
@@ -303,7 +311,7 @@ final class JsonScanner {
         } else {
             throw UNSURE;
         }
-        if (b.length - i <= more) {
+        if (end - i <= more) {
             throw UNSURE;
         }
         int second = b[i + 1] & 0xFF;
@@ -320,7 +328,7 @@ final class JsonScanner {
 
     /** The next byte that is not JSON whitespace, without consuming it; -1 at the end. */
     private int skipWhitespace() {
-        while (pos < b.length) {
+        while (pos < end) {
             int c = b[pos] & 0xFF;
             if (c > ' ' || c != ' ' && c != '\n' && c != '\r' && c != '\t') {
                 return c;

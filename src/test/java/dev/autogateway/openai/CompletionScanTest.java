@@ -2,6 +2,7 @@ package dev.autogateway.openai;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -17,8 +18,11 @@ class CompletionScanTest {
 
     private static final String CALL = "{\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"f\",\"arguments\":\"{\\\"a\\\":[1]}\"}}";
 
+    /** Scans the answer as a slice of a larger buffer, as a body can be: the scan must keep to its bytes. */
     private static Tokens scan(String json) {
-        return CompletionScan.passThrough(json.getBytes(StandardCharsets.UTF_8));
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        Buffer around = Buffer.buffer("]\"{").appendBytes(bytes).appendString("}x");
+        return CompletionScan.passThrough(around.slice(3, 3 + bytes.length));
     }
 
     @Test

@@ -101,7 +101,7 @@ public final class OpenAiCompatibleVerticle extends ProviderVerticle {
         if (resp.statusCode() / 100 != 2) {
             throw failure(resp, body);
         }
-        Tokens tokens = CompletionScan.passThrough(body.getBytes());
+        Tokens tokens = CompletionScan.passThrough(body);
         if (tokens != null) {
             return new Completion(body, tokens);
         }
