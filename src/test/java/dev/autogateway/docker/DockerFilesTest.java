@@ -145,6 +145,21 @@ class DockerFilesTest {
         assertThat(only(df, "USER").args()).doesNotStartWith("0").doesNotStartWith("root");
     }
 
+    /**
+     * Netty's epoll library in the jar needs glibc symbols that musl lacks: on an Alpine runtime, gcompat must be both
+     * installed and preloaded, or the gateway quietly runs on Java NIO. (Whether it then loads needs a Docker engine.)
+     */
+    @Test
+    void an_alpine_runtime_installs_and_preloads_gcompat_for_the_epoll_library() throws Exception {
+        List<Instruction> df = dockerfile();
+        String runtime = finalStage(df);
+        Instruction from = df.stream().filter(i -> i.stage().equals(runtime) && i.keyword().equals("FROM")).findFirst().orElseThrow();
+        assumeTrue(from.args().contains("alpine"), "not an Alpine runtime image");
+        assertThat(df.stream().filter(i -> i.stage().equals(runtime) && i.keyword().equals("RUN")).map(Instruction::args))
+                .anyMatch(run -> run.matches(".*\\bapk add --no-cache gcompat\\b.*"));
+        assertThat(only(df, "ENV").args()).contains(" LD_PRELOAD=/lib/libgcompat.so.0");
+    }
+
     @Test
     void the_build_stage_copies_everything_the_pom_builds_from_and_the_context_keeps_it() throws Exception {
         List<Instruction> df = dockerfile();
@@ -194,7 +209,7 @@ class DockerFilesTest {
         assertThat(health.find()).as("HEALTHCHECK: " + only(df, "HEALTHCHECK").args()).isTrue();
         assertThat(Integer.parseInt(health.group(1))).isEqualTo(imagePort);
 
-        Matcher javaOpts = Pattern.compile("^JAVA_OPTS=\"([^\"]*)\"$").matcher(only(df, "ENV").args());
+        Matcher javaOpts = Pattern.compile("^JAVA_OPTS=\"([^\"]*)\"").matcher(only(df, "ENV").args());
         assertThat(javaOpts.find()).isTrue();
 
         int port = freePort();
