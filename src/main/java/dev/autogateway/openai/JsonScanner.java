@@ -4,7 +4,7 @@ package dev.autogateway.openai;
  * A strict pull tokenizer over the UTF-8 bytes of one JSON document (RFC 8259: no comments, no trailing commas, no
  * leading zeros, valid UTF-8, one top-level value), which neither decodes nor allocates: names and strings are
  * compared as raw bytes. It exists for {@link CompletionScan}, which reads every upstream answer; Jackson's parser,
- * canonicalising every field name, cost it four times as much.
+ * canonicalising every field name, cost it twice as much (1.31 against 0.66 µs for a 635-byte answer).
  *
  * <p>Anything it will not vouch for, malformed or merely unusual (an escaped field name, a fractional token count,
  * nesting over 64), throws {@link Unsure}: its caller then reads the document the ordinary way. So it may refuse
