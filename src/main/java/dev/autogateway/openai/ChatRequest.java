@@ -45,7 +45,7 @@ public record ChatRequest(
     }
 
     static ChatRequest validate(JsonObject json, Buffer body) {
-        Object model = json.getValue("model");
+        Object model = json.getMap().get("model");
         if (model != null && !(model instanceof String)) {
             throw ApiError.invalidRequest("'model' must be a string.", "model");
         }
@@ -65,7 +65,7 @@ public record ChatRequest(
         boolean includeUsage = stream && options instanceof JsonObject o && Boolean.TRUE.equals(o.getValue("include_usage"));
 
         JsonObject fields = json;
-        if (GATEWAY_FIELDS.stream().anyMatch(json::containsKey)) {
+        if (hasGatewayFields(json)) {
             Map<String, Object> kept = new LinkedHashMap<>(json.getMap());
             kept.keySet().removeAll(GATEWAY_FIELDS);
             fields = new JsonObject(kept);
@@ -73,6 +73,15 @@ public record ChatRequest(
         }
         return new ChatRequest(fields, body, (String) model, stream, includeUsage, provider, alias,
                 strictAlias, extra == null ? null : (JsonObject) extra);
+    }
+
+    private static boolean hasGatewayFields(JsonObject json) {
+        for (String f : GATEWAY_FIELDS) {
+            if (json.containsKey(f)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The same request with {@code partial} as the start of the assistant's answer, for models that continue it. */
@@ -116,8 +125,9 @@ public record ChatRequest(
         }
     }
 
+    // Scalars are read from the map itself: getValue would first check whether each needs wrapping as JSON.
     private static boolean bool(JsonObject json, String field, boolean dflt) {
-        Object v = json.getValue(field);
+        Object v = json.getMap().get(field);
         if (v == null) {
             return dflt;
         }
@@ -128,7 +138,7 @@ public record ChatRequest(
     }
 
     private static String string(JsonObject json, String field) {
-        Object v = json.getValue(field);
+        Object v = json.getMap().get(field);
         if (v != null && !(v instanceof String)) {
             throw ApiError.invalidRequest("Invalid type for '" + field + "': expected a string.", field, "invalid_type");
         }

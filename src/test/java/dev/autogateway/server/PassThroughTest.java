@@ -81,6 +81,22 @@ class PassThroughTest {
         assertThat(r.body().toString()).isEqualTo(answer);
     }
 
+    /** An answer that arrives in several reads (a slow or chunking upstream) is joined, not cut to its first part. */
+    @Test
+    void should_return_an_answer_that_arrives_in_pieces_whole() {
+        String answer = "{\"id\":\"chatcmpl-2\",\"object\":\"chat.completion\",\"created\":1700000000,\"model\":\"m\","
+                + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"in three parts\",\"refusal\":null},"
+                + "\"logprobs\":null,\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":4,\"completion_tokens\":3,\"total_tokens\":7}}";
+        int third = answer.length() / 3;
+        upstream.on("m", MockOpenAi.rawJsonInPieces(answer.substring(0, third), answer.substring(third, 2 * third),
+                answer.substring(2 * third)));
+
+        TestGateway.Response r = send("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.body().toString()).isEqualTo(answer);
+    }
+
     @Test
     void should_relay_complete_stream_chunks_byte_for_byte_and_fill_in_the_others() {
         String first = "{\"id\":\"c1\", \"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":"

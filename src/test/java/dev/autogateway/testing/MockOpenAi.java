@@ -121,6 +121,23 @@ public final class MockOpenAi {
         return (vertx, req, body) -> req.response().putHeader("content-type", "application/json").end(text);
     }
 
+    /** Answers 200 with the JSON text these pieces make, each written on its own 20 ms after the one before. */
+    public static Behavior rawJsonInPieces(String... pieces) {
+        return (vertx, req, body) -> {
+            HttpServerResponse r = req.response().setChunked(true).putHeader("content-type", "application/json");
+            writeSpaced(vertx, r, pieces, 0);
+        };
+    }
+
+    private static void writeSpaced(Vertx vertx, HttpServerResponse r, String[] pieces, int i) {
+        if (i == pieces.length) {
+            r.end();
+            return;
+        }
+        r.write(pieces[i]);
+        vertx.setTimer(20, id -> writeSpaced(vertx, r, pieces, i + 1));
+    }
+
     /** Streams exactly these SSE data payloads, {@code delayMs} apart, then closes cleanly. */
     public static Behavior events(long delayMs, String... payloads) {
         return (vertx, req, body) -> {

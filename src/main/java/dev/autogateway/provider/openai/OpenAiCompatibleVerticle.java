@@ -13,6 +13,7 @@ import dev.autogateway.provider.ProviderVerticle;
 import dev.autogateway.provider.StreamSender;
 import dev.autogateway.provider.UpstreamFailure;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
@@ -81,7 +82,7 @@ public final class OpenAiCompatibleVerticle extends ProviderVerticle {
                     return;
                 }
                 HttpClientResponse resp = sent.result();
-                resp.body().onComplete(read -> {
+                answerBody(resp).onComplete(read -> {
                     if (read.failed()) {
                         result.tryFail(ErrorClassifier.fromThrowable(read.cause(), true));
                         return;
@@ -95,6 +96,39 @@ public final class OpenAiCompatibleVerticle extends ProviderVerticle {
             });
         });
         return result.future();
+    }
+
+    /**
+     * The answer's body: its one chunk as it came, or the chunks joined in a buffer of the gateway's own. Vert.x's
+     * {@code body()} copies even a single chunk into a new, grown buffer: a kilobyte or two of garbage on every call.
+     */
+    private static Future<Buffer> answerBody(HttpClientResponse resp) {
+        Promise<Buffer> done = Promise.promise();
+        AnswerChunks chunks = new AnswerChunks();
+        resp.exceptionHandler(done::tryFail)
+                .handler(chunks)
+                .endHandler(v -> done.tryComplete(chunks.body()));
+        return done.future();
+    }
+
+    private static final class AnswerChunks implements Handler<Buffer> {
+        private Buffer first;
+        private Buffer joined;
+
+        @Override
+        public void handle(Buffer chunk) {
+            if (first == null) {
+                first = chunk;
+            } else if (joined == null) {
+                joined = Buffer.buffer(first.length() + chunk.length()).appendBuffer(first).appendBuffer(chunk);
+            } else {
+                joined.appendBuffer(chunk);
+            }
+        }
+
+        Buffer body() {
+            return joined != null ? joined : first != null ? first : Buffer.buffer();
+        }
     }
 
     private static Completion completion(HttpClientResponse resp, Buffer body, String model) {
