@@ -2,10 +2,10 @@ package dev.autogateway.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.autogateway.testing.FreePorts;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -147,7 +147,7 @@ class CliTest {
 
     @Test
     void start_serves_with_no_config_at_all_using_the_echo_provider() throws Exception {
-        int port = freePort();
+        int port = FreePorts.one();
         Process p = startProcess(List.of("start", "--port", Integer.toString(port)));
         try {
             HttpResponse<String> r = post(port, "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"ping\"}]}");
@@ -166,7 +166,7 @@ class CliTest {
 
     @Test
     void start_flags_override_the_config_file() throws Exception {
-        int port = freePort();
+        int port = FreePorts.one();
         Path cfg = file("c.json", "{\"server\":{\"port\":1},\"providers\":[{\"name\":\"e\",\"type\":\"echo\",\"models\":[\"echo\"]}]}");
         Process p = startProcess(List.of("start", "--config", cfg.toString(), "--port", Integer.toString(port), "--host", "127.0.0.1"));
         try {
@@ -201,11 +201,5 @@ class CliTest {
                 .timeout(Duration.ofSeconds(10)).header("content-type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
         return HttpClient.newHttpClient().send(req, HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

@@ -3,10 +3,10 @@ package dev.autogateway.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.autogateway.network.tunnel.FakeAgent;
+import dev.autogateway.testing.FreePorts;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -37,7 +37,7 @@ class TunnelCliTest {
     void start_with_cloudflared_logs_the_public_url_and_sigterm_ends_the_agent_with_the_gateway() throws Exception {
         Path agentDir = Files.createDirectory(dir.resolve("agent"));
         FakeAgent agent = FakeAgent.cloudflared(agentDir);
-        int port = freePort();
+        int port = FreePorts.one();
         Path cfg = config("{\"api_key\":\"gw-key\"}", "{\"cloudflared_binary\":\"" + agent.binary + "\"}");
 
         Process gw = start(List.of("start", "--config", cfg.toString(), "--port", Integer.toString(port), "--tunnel", "cloudflared"),
@@ -63,7 +63,7 @@ class TunnelCliTest {
                 + "{\"lvl\":\"info\",\"msg\":\"started tunnel\",\"name\":\"command_line\",\"obj\":\"tunnels\",\"t\":\"2024-05-02T10:00:01+00:00\","
                 + "\"url\":\"https://5e6f-198-51-100-4.ngrok-free.app\"}\n"
                 + "EOF\n" + FakeAgent.KEEP_RUNNING);
-        int port = freePort();
+        int port = FreePorts.one();
         Path cfg = config("{}", "{\"ngrok_binary\":\"" + agent.binary + "\"}");
 
         Process gw = start(List.of("start", "--config", cfg.toString(), "--port", Integer.toString(port), "--tunnel", "ngrok",
@@ -91,7 +91,7 @@ class TunnelCliTest {
                 "echo '2024-05-02T10:00:00Z ERR Couldn'\\''t start tunnel error=\"quick tunnels are rate limited\"' >&2\nexit 1\n");
         Path cfg = config("{\"api_key\":\"gw-key\"}", "{\"cloudflared_binary\":\"" + agent.binary + "\"}");
 
-        Process gw = start(List.of("start", "--config", cfg.toString(), "--port", Integer.toString(freePort()), "--tunnel",
+        Process gw = start(List.of("start", "--config", cfg.toString(), "--port", Integer.toString(FreePorts.one()), "--tunnel",
                 "cloudflared"), Map.of());
         assertThat(gw.waitFor(20, TimeUnit.SECONDS)).isTrue();
         assertThat(gw.exitValue()).isEqualTo(1);
@@ -158,11 +158,5 @@ class TunnelCliTest {
     private static int get(int port, String path) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
                 HttpResponse.BodyHandlers.discarding()).statusCode();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

@@ -7,6 +7,7 @@ import dev.autogateway.config.ClusterConfig;
 import dev.autogateway.config.ConfigLoader;
 import dev.autogateway.config.GatewayConfig;
 import dev.autogateway.server.Gateway;
+import dev.autogateway.testing.FreePorts;
 import dev.autogateway.testing.MockOpenAi;
 import dev.autogateway.testing.TestGateway;
 import io.vertx.core.Vertx;
@@ -22,6 +23,7 @@ import java.net.NetworkInterface;
 import java.net.Socket;
 import java.net.SocketException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -32,7 +34,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** Three gateway instances, each in its own clustered Vertx on 127.0.0.1, sharing routing health. */
 @ExtendWith(VertxExtension.class)
 class ClusterHealthTest {
-    private static final List<String> MEMBERS = List.of("127.0.0.1:15701", "127.0.0.1:15702", "127.0.0.1:15703");
+    /** Free ports, not fixed ones, which would clash with anything else listening there (another build's cluster). */
+    private static final int[] PORTS = FreePorts.take(3);
+    private static final List<String> MEMBERS = Arrays.stream(PORTS).mapToObj(p -> "127.0.0.1:" + p).toList();
 
     private final List<Vertx> nodes = new ArrayList<>();
     private MockOpenAi primary;
@@ -78,7 +82,7 @@ class ClusterHealthTest {
                         .add(provider("p0", primary.baseUrl()))
                         .add(provider("p1", secondary.baseUrl())))
                 .encode(), Map.of());
-        ClusterConfig cluster = new ClusterConfig(true, "gw-test", "127.0.0.1", 15701 + index, MEMBERS);
+        ClusterConfig cluster = new ClusterConfig(true, "gw-test", "127.0.0.1", PORTS[index], MEMBERS);
         Vertx vertx = ClusterNode.start(new VertxOptions(), null, cluster).await();
         nodes.add(vertx);
         Gateway gw = Gateway.start(vertx, config.withCluster(cluster), 1).await();
@@ -115,11 +119,11 @@ class ClusterHealthTest {
         primary = MockOpenAi.start(vertx);
         secondary = MockOpenAi.start(vertx);
         node(0);
-        new Socket("127.0.0.1", 15701).close(); // throws if the member port is not on the configured address
+        new Socket("127.0.0.1", PORTS[0]).close(); // throws if the member port is not on the configured address
         InetAddress other = NetworkInterface.networkInterfaces().filter(i -> !isLoopback(i))
                 .flatMap(NetworkInterface::inetAddresses).filter(a -> a instanceof Inet4Address).findFirst().orElse(null);
         Assumptions.assumeTrue(other != null, "this machine has no address besides loopback");
-        assertThatThrownBy(() -> new Socket(other, 15701).close()).as("member port on " + other)
+        assertThatThrownBy(() -> new Socket(other, PORTS[0]).close()).as("member port on " + other)
                 .isInstanceOf(ConnectException.class);
     }
 

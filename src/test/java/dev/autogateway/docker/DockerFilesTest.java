@@ -11,8 +11,8 @@ import dev.autogateway.cli.Main;
 import dev.autogateway.config.ConfigLoader;
 import dev.autogateway.config.GatewayConfig;
 import dev.autogateway.config.ServerConfig;
+import dev.autogateway.testing.FreePorts;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -212,7 +212,7 @@ class DockerFilesTest {
         Matcher javaOpts = Pattern.compile("^JAVA_OPTS=\"([^\"]*)\"").matcher(only(df, "ENV").args());
         assertThat(javaOpts.find()).isTrue();
 
-        int port = freePort();
+        int port = FreePorts.one();
         Map<String, String> fromRepo = copiedFromRepo(df, finalStage(df));
         List<String> args = new ArrayList<>();
         for (String a : cmd) {
@@ -366,7 +366,7 @@ class DockerFilesTest {
         assumeTrue(Files.isExecutable(nginx), "no nginx on this machine");
         String conf = Files.readString(DOCKER.resolve("nginx.conf"))
                 .replaceAll("gateway-\\d+:", "127.0.0.1:")
-                .replaceAll("listen\\s+\\d+;", "listen 127.0.0.1:" + freePort() + ";")
+                .replaceAll("listen\\s+\\d+;", "listen 127.0.0.1:" + FreePorts.one() + ";")
                 .replaceFirst("http \\{", "http {\n" + List.of("client_body", "proxy", "fastcgi", "uwsgi", "scgi").stream()
                         .map(t -> "    " + t + "_temp_path " + tmp.resolve(t) + ";").collect(Collectors.joining("\n")));
         Path file = Files.writeString(tmp.resolve("nginx.conf"), conf);
@@ -375,11 +375,5 @@ class DockerFilesTest {
         String out = new String(p.getInputStream().readAllBytes());
         assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(out).isZero();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }
