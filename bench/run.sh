@@ -16,7 +16,8 @@ TARGETS=${TARGETS:-"direct nginx gateway"}
 MAX_SECONDS=${MAX_SECONDS:-10}              # wrk max-throughput run, per target
 MAX_CONNECTIONS=${MAX_CONNECTIONS:-64}
 WARMUP_SECONDS=${WARMUP_SECONDS:-3}         # wrk warm-up before direct / nginx
-GATEWAY_WARMUP_SECONDS=${GATEWAY_WARMUP_SECONDS:-15}  # JIT needs much longer than nginx
+GATEWAY_WARMUP_SECONDS=${GATEWAY_WARMUP_SECONDS:-20}  # JIT needs much longer than nginx
+WARMUP_RUNS=${WARMUP_RUNS:-6}               # the warm-up is split into this many wrk runs (see below)
 # Streams are warmed first, unrecorded, at STREAM_WARMUP_RATE: 2 s for direct
 # and nginx, GATEWAY_STREAM_WARMUP_SECONDS for the gateway. Its SSE path has
 # code of its own that the JIT compiles over the first ~10,000 streams; with 2 s
@@ -171,6 +172,12 @@ wait_quiet() { # -> the last busy figure
         busy=$(machine_busy_pct)
     done
     echo "$busy"
+}
+
+# Seconds the gateway's JIT has spent compiling so far (jstat, from the JDK), empty for other targets or without jstat.
+jit_seconds() { # target
+    [[ $1 == gateway ]] && command -v jstat >/dev/null || return 0
+    jstat -compiler "$GATEWAY_PID" 2>/dev/null | awk 'NR==2{print $4}'
 }
 
 render() { # template output
@@ -441,22 +448,34 @@ for t in $TARGETS; do sanity_check "$t"; done
 for t in $TARGETS; do
     stream_warm=2
     [[ $t == gateway ]] && stream_warm=$GATEWAY_STREAM_WARMUP_SECONDS
-    log "$t: warm-up: ${stream_warm}s of streaming, then ${WARM[$t]}s at $MAX_CONNECTIONS connections"
+    log "$t: warm-up: ${stream_warm}s of streaming, then ${WARM[$t]}s at $MAX_CONNECTIONS connections in $WARMUP_RUNS runs"
     # The SSE path is separate code in a proxy; warm it too (unrecorded). First, so that a JIT has seen every path
     # (and recompiled what the streams changed) before the measured run, not during it.
     # shellcheck disable=SC2086
     taskset -c "$LOAD_CPU" java $LOADGEN_JVM_OPTS -cp "$RUN_DIR/loadgen" LoadGen --url "$(stream_url "$t")" \
         --body "$STREAM_BODY" --rate "$STREAM_WARMUP_RATE" --duration "$stream_warm" --connections "$MAX_CONNECTIONS" \
         --expect '[DONE]' --label "$t-stream-warmup" >/dev/null
-    # In two runs: the second opens new connections after the first closed its own, as the measured run will, so a
-    # JIT recompiles the hot path for closing and opening connections here and not during the measurement.
-    first=$((WARM[$t] * 2 / 3))
-    ((first > 0)) && run_wrk "" "$t-warmup" "${BASE[$t]}/v1/chat/completions" "$first"
-    run_wrk "" "$t-warmup2" "${BASE[$t]}/v1/chat/completions" "$((WARM[$t] - first))"
+    # In WARMUP_RUNS runs, half the time in the first and the rest in short ones. Each run ends by closing its
+    # connections with requests in flight, and opens new ones, as the measured run will. A JIT deoptimises the hot
+    # path at the first few of these cuts (failure branches taken for the first time) and recompiles it when the
+    # load resumes: with only two warm-up runs, that recompilation (1-2 s of the proxy's one core) fell into the
+    # measured run about half the time. After five cuts there is ~0.1 s of compiling left in it.
+    first=$((WARM[$t] / 2))
+    rest=$(((WARM[$t] - first) / (WARMUP_RUNS > 1 ? WARMUP_RUNS - 1 : 1)))
+    ((rest < 1)) && rest=1
+    ((first > 0)) && run_wrk "" "$t-warmup1" "${BASE[$t]}/v1/chat/completions" "$first"
+    for k in $(seq 2 "$WARMUP_RUNS"); do
+        run_wrk "" "$t-warmup$k" "${BASE[$t]}/v1/chat/completions" "$rest"
+    done
 
     log "$t: max throughput, ${MAX_SECONDS}s"
+    jit_before=$(jit_seconds "$t")
     measured "$RUN_DIR/$t-max.kv" run_wrk "$RUN_DIR/$t-max.kv" "$t-max" "${BASE[$t]}/v1/chat/completions" \
         "$MAX_SECONDS" "${WATCH[$t]}"
+    if [[ -n $jit_before ]]; then
+        log "$t: the JIT compiled for $(awk -v a="$jit_before" -v b="$(jit_seconds "$t")" \
+            'BEGIN{printf "%.2f", b - a}') s during that run (all its compiler threads)"
+    fi
 done
 
 # ------------------------------------------------------------------ fixed-rate rounds

@@ -33,7 +33,7 @@ public record ChatRequest(
     public static ChatRequest parse(Buffer body) {
         JsonObject json;
         try {
-            json = body == null || body.length() == 0 ? null : body.toJsonObject();
+            json = body == null || body.length() == 0 ? null : JsonBodies.object(body);
         } catch (DecodeException | ClassCastException e) {
             throw ApiError.invalidRequest("We could not parse the JSON body of your request. (HINT: This likely means"
                     + " you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload.)", null);

@@ -1,10 +1,9 @@
 package dev.autogateway.provider;
 
 import io.vertx.core.AsyncResult;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
 import java.util.concurrent.ScheduledFuture;
 
 /**
@@ -18,13 +17,13 @@ import java.util.concurrent.ScheduledFuture;
 public final class Reply {
     private static final Runnable NOTHING = () -> { };
 
-    private final Context caller;
+    private final ContextInternal caller;
     private final Promise<Completion> promise = Promise.promise();
     private Runnable stop = NOTHING;
     private boolean stopped;
     private ScheduledFuture<?> timer;
 
-    Reply(Context caller) {
+    Reply(ContextInternal caller) {
         this.caller = caller;
     }
 
@@ -37,16 +36,16 @@ public final class Reply {
         timer = attemptTimer;
     }
 
-    /** Provider side: the attempt's outcome, handed to the caller's context; ignored once the caller gave up. */
+    /**
+     * Provider side: the attempt's outcome, handed to the caller's context; ignored once the caller gave up. A provider
+     * instance on the caller's event loop (the usual case, see {@link LoopAffinity}) hands it over at once, switching
+     * context on the same thread; any other goes through the caller's task queue.
+     */
     public void settle(AsyncResult<Completion> outcome) {
         if (promise.future().isComplete()) {
             return; // the caller gave up (its timer ran out) and hears nothing more
         }
-        if (Vertx.currentContext() == caller) {
-            complete(outcome);
-        } else {
-            caller.runOnContext(v -> complete(outcome));
-        }
+        caller.emit(outcome, this::complete);
     }
 
     /** Provider side: how to stop the upstream call if the caller gives up first (run at once if it already has). */

@@ -12,6 +12,20 @@ import org.slf4j.LoggerFactory;
  */
 final class AccessLog {
     private static final Logger LOG = LoggerFactory.getLogger("dev.autogateway.access");
+    private static final LogLine.Name TIME = new LogLine.Name("time");
+    private static final LogLine.Name REQUEST_ID = new LogLine.Name("request_id");
+    private static final LogLine.Name METHOD = new LogLine.Name("method");
+    private static final LogLine.Name PATH = new LogLine.Name("path");
+    private static final LogLine.Name STATUS = new LogLine.Name("status");
+    private static final LogLine.Name STREAM = new LogLine.Name("stream");
+    private static final LogLine.Name MODEL_REQUESTED = new LogLine.Name("model_requested");
+    private static final LogLine.Name PROVIDER = new LogLine.Name("provider");
+    private static final LogLine.Name MODEL = new LogLine.Name("model");
+    private static final LogLine.Name KEY = new LogLine.Name("key");
+    private static final LogLine.Name ATTEMPTS = new LogLine.Name("attempts");
+    private static final LogLine.Name OUTCOME = new LogLine.Name("outcome");
+    private static final LogLine.Name LATENCY_MS = new LogLine.Name("latency_ms");
+    private static final LogLine.Name TTFT_MS = new LogLine.Name("ttft_ms");
 
     private AccessLog() {}
 
@@ -21,23 +35,23 @@ final class AccessLog {
         }
         Target t = x.attempts.target();
         LogLine line = LogLine.start()
-                .time("time", System.currentTimeMillis())
-                .field("request_id", x.requestId)
-                .field("method", x.rc.request().method().name())
-                .field("path", x.rc.request().path())
-                .field("status", x.status())
-                .field("stream", x.stream)
-                .field("model_requested", x.model)
-                .field("provider", t == null ? null : t.provider().name())
-                .field("model", t == null ? null : t.model())
-                .field("key", t == null ? null : t.key().fingerprint())
-                .field("attempts", x.attempts.count())
-                .field("outcome", x.outcome)
-                .field("latency_ms", x.elapsedMs());
+                .time(TIME, System.currentTimeMillis())
+                .field(REQUEST_ID, x.requestId)
+                .field(METHOD, x.rc.request().method().name())
+                .field(PATH, x.rc.request().path())
+                .field(STATUS, x.status())
+                .field(STREAM, x.stream)
+                .field(MODEL_REQUESTED, x.model)
+                .field(PROVIDER, t == null ? null : t.provider().name())
+                .field(MODEL, t == null ? null : t.model())
+                .field(KEY, t == null ? null : t.key().fingerprint())
+                .field(ATTEMPTS, x.attempts.count())
+                .field(OUTCOME, x.outcome)
+                .field(LATENCY_MS, x.elapsedMs());
         if (x.ttftMs < 0) {
-            line.field("ttft_ms", null);
+            line.field(TTFT_MS, null);
         } else {
-            line.field("ttft_ms", x.ttftMs);
+            line.field(TTFT_MS, x.ttftMs);
         }
         AccessLogWriter.stdout().write(line.end());
     }

@@ -2,6 +2,7 @@ package dev.autogateway.server;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.netty.util.concurrent.FastThreadLocal;
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -28,6 +29,15 @@ final class LogLine {
     private long second = Long.MIN_VALUE;
     private String secondText;
 
+    /** A field's name, encoded once with its quotes and colon. */
+    static final class Name {
+        private final byte[] quoted;
+
+        Name(String name) {
+            this.quoted = ('"' + name + "\":").getBytes(StandardCharsets.US_ASCII);
+        }
+    }
+
     /** This thread's line, emptied and opened. */
     static LogLine start() {
         LogLine l = MINE.get();
@@ -36,7 +46,7 @@ final class LogLine {
         return l;
     }
 
-    LogLine field(String name, String value) {
+    LogLine field(Name name, String value) {
         name(name);
         if (value == null) {
             return ascii("null");
@@ -54,16 +64,39 @@ final class LogLine {
         return this;
     }
 
-    LogLine field(String name, long value) {
+    LogLine field(Name name, long value) {
         name(name);
-        return ascii(Long.toString(value));
+        if (value < 0) {
+            if (value == Long.MIN_VALUE) {
+                return ascii(Long.toString(value));
+            }
+            put('-');
+            value = -value;
+        }
+        ensure(19);
+        int end = length + digits(value);
+        for (int i = end - 1; i >= length; i--) {
+            bytes[i] = (byte) ('0' + value % 10);
+            value /= 10;
+        }
+        length = end;
+        return this;
+    }
+
+    private static int digits(long value) {
+        int n = 1;
+        while (value >= 10) {
+            value /= 10;
+            n++;
+        }
+        return n;
     }
 
     /**
      * An instant as UTC ISO-8601 with milliseconds ({@code "2026-11-24T10:41:05.123Z"}). The text up to the second is
      * formatted once per second and thread, not per line.
      */
-    LogLine time(String name, long epochMillis) {
+    LogLine time(Name name, long epochMillis) {
         long s = Math.floorDiv(epochMillis, 1000);
         if (s != second) {
             second = s;
@@ -82,7 +115,7 @@ final class LogLine {
         return this;
     }
 
-    LogLine field(String name, boolean value) {
+    LogLine field(Name name, boolean value) {
         name(name);
         return ascii(value ? "true" : "false");
     }
@@ -100,14 +133,13 @@ final class LogLine {
         return length;
     }
 
-    private void name(String name) {
+    private void name(Name name) {
         if (length > 1) {
             put(',');
         }
-        put('"');
-        ascii(name);
-        put('"');
-        put(':');
+        ensure(name.quoted.length);
+        System.arraycopy(name.quoted, 0, bytes, length, name.quoted.length);
+        length += name.quoted.length;
     }
 
     private static boolean isPlain(String s) {

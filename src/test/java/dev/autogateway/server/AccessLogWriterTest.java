@@ -12,8 +12,8 @@ class AccessLogWriterTest {
     void writes_queued_lines_in_order_one_per_line() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         AccessLogWriter w = new AccessLogWriter(out, 1024);
-        w.write(LogLine.start().field("a", 1).end());
-        w.write(LogLine.start().field("b", "x").field("c", true).end());
+        w.write(LogLine.start().field(new LogLine.Name("a"), 1).end());
+        w.write(LogLine.start().field(new LogLine.Name("b"), "x").field(new LogLine.Name("c"), true).end());
         assertThat(out.size()).as("nothing is written on the caller's thread").isZero();
         w.drain();
         assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("{\"a\":1}\n{\"b\":\"x\",\"c\":true}\n");
@@ -24,11 +24,11 @@ class AccessLogWriterTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         AccessLogWriter w = new AccessLogWriter(out, 16);
         for (int i = 0; i < 5; i++) {
-            w.write(LogLine.start().field("n", i).end());
+            w.write(LogLine.start().field(new LogLine.Name("n"), i).end());
         }
         w.drain();
         assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("{\"access_log_dropped\":3}\n{\"n\":0}\n{\"n\":1}\n");
-        w.write(LogLine.start().field("n", 5).end());
+        w.write(LogLine.start().field(new LogLine.Name("n"), 5).end());
         w.drain();
         assertThat(out.toString(StandardCharsets.UTF_8)).endsWith("{\"n\":1}\n{\"n\":5}\n");
     }
@@ -42,7 +42,7 @@ class AccessLogWriterTest {
             int id = t;
             writers[t] = new Thread(() -> {
                 for (int i = 0; i < 2000; i++) {
-                    w.write(LogLine.start().field("t", id).field("i", i).end());
+                    w.write(LogLine.start().field(new LogLine.Name("t"), id).field(new LogLine.Name("i"), i).end());
                 }
             });
             writers[t].start();

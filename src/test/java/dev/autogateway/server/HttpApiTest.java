@@ -70,6 +70,10 @@ class HttpApiTest {
         start(vertx, "{}", "{}");
         assertOpenAiError(gw.send(HttpMethod.POST, "/v1/chat/completions", Buffer.buffer("{\"model\":")), 400, "invalid_request_error", null, null);
         assertOpenAiError(gw.send(HttpMethod.POST, "/v1/chat/completions", Buffer.buffer("[1]")), 400, "invalid_request_error", null, null);
+        for (String notOneObject : List.of("null", "\"text\"", "42", "{\"model\":\"a\"} {\"model\":\"b\"}")) {
+            assertOpenAiError(gw.send(HttpMethod.POST, "/v1/chat/completions", Buffer.buffer(notOneObject)), 400,
+                    "invalid_request_error", null, null);
+        }
         assertOpenAiError(gw.send(HttpMethod.POST, "/v1/chat/completions", null), 400, "invalid_request_error", null, null);
         assertOpenAiError(gw.post("/v1/chat/completions", new JsonObject().put("model", "gpt-4o")),
                 400, "invalid_request_error", "missing_required_parameter", "messages");

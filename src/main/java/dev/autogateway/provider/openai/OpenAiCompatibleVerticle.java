@@ -4,6 +4,7 @@ import dev.autogateway.config.ApiKey;
 import dev.autogateway.config.ProviderConfig;
 import dev.autogateway.openai.CompletionScan;
 import dev.autogateway.openai.Completions;
+import dev.autogateway.openai.JsonBodies;
 import dev.autogateway.openai.Tokens;
 import dev.autogateway.provider.Completion;
 import dev.autogateway.provider.ErrorClass;
@@ -141,7 +142,7 @@ public final class OpenAiCompatibleVerticle extends ProviderVerticle {
         }
         JsonObject json;
         try {
-            json = body.toJsonObject();
+            json = JsonBodies.object(body);
         } catch (DecodeException | ClassCastException e) {
             throw new UpstreamFailure(ErrorClass.MALFORMED, resp.statusCode(), "the upstream's answer is not a JSON object", -1, null);
         }
@@ -185,6 +186,8 @@ public final class OpenAiCompatibleVerticle extends ProviderVerticle {
     private RequestOptions newOptions(ProviderRequest request) {
         RequestOptions o = new RequestOptions()
                 .setMethod(HttpMethod.POST)
+                // The address given, Vert.x does not build one from host and port again on every call.
+                .setServer(endpoint.address())
                 .setHost(endpoint.host())
                 .setPort(endpoint.port())
                 .setSsl(endpoint.ssl())
