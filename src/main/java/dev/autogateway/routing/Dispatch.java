@@ -27,8 +27,9 @@ final class Dispatch<T> {
     private final Function<Target, Future<T>> call;
     /** While recovering a stream, a target that refuses the request (a rejected prefill) is just skipped. */
     private final boolean recovering;
-    private final Set<String> excludedModels = new HashSet<>();
-    private final Set<String> waitedFor = new HashSet<>();
+    // Empty until needed: most requests never exclude a model or wait for a cool-down.
+    private Set<String> excludedModels = Set.of();
+    private Set<String> waitedFor = Set.of();
     private int next;
     private UpstreamFailure last;
     private Target lastTarget;
@@ -81,7 +82,7 @@ final class Dispatch<T> {
             return Future.failedFuture(router.exhausted(plan, attempts, last, lastTarget));
         }
         Target target = best;
-        waitedFor.add(target.id());
+        waitedFor = with(waitedFor, target.id());
         return router.vertx().timer(bestWait).compose(v -> attempts.cancelled()
                 ? Future.failedFuture(FailoverRouter.CLIENT_CLOSED) : attempt(target, 2));
     }
@@ -122,7 +123,7 @@ final class Dispatch<T> {
             case STOP:
                 return recovering ? run() : Future.failedFuture(FailoverRouter.clientError(f));
             case CONTEXT_FALLBACK:
-                excludedModels.add(t.model());
+                excludedModels = with(excludedModels, t.model());
                 List<Target> larger = router.contextFallbacks(t.model(), route).stream()
                         .filter(c -> !excludedModels.contains(c.model())).toList();
                 if (larger.isEmpty()) {
@@ -140,5 +141,11 @@ final class Dispatch<T> {
             default:
                 return run();
         }
+    }
+
+    private static Set<String> with(Set<String> set, String value) {
+        Set<String> out = set.isEmpty() ? new HashSet<>() : set;
+        out.add(value);
+        return out;
     }
 }

@@ -107,7 +107,7 @@ public final class FailoverRouter {
             }
             throw ApiError.modelNotFound("The model `" + r.models().raw() + "` is not served by provider '" + r.provider() + "'.");
         }
-        List<Target> usable = candidates.stream().filter(r.needs()::usableBy).toList();
+        List<Target> usable = usable(candidates, r.needs());
         List<Target> ordered = usable.isEmpty() ? List.of() : strategy.order(usable, r);
         if (!ordered.isEmpty() && noFallbacks(candidates, r)) {
             return r.needs().preferComplete(ordered);
@@ -131,6 +131,16 @@ public final class FailoverRouter {
     }
 
     /** True when no candidate's model has fallback models, nor context fallbacks it needs: the usual case. */
+    /** The targets that can take the request: the (immutable) list itself when all can, as they usually do. */
+    private static List<Target> usable(List<Target> targets, RequestNeeds needs) {
+        for (Target t : targets) {
+            if (!needs.usableBy(t)) {
+                return targets.stream().filter(needs::usableBy).toList();
+            }
+        }
+        return targets;
+    }
+
     private boolean noFallbacks(List<Target> candidates, RouteRequest r) {
         for (Target t : candidates) {
             if (!t.spec().fallbacks().isEmpty() || !config.fallbacks().getOrDefault(t.model(), List.of()).isEmpty()
@@ -149,7 +159,7 @@ public final class FailoverRouter {
 
     private List<Target> targetsFor(String model, RouteRequest r) {
         RouteRequest fallback = r.forFallback(model);
-        List<Target> usable = catalog.candidates(fallback).stream().filter(r.needs()::usableBy).toList();
+        List<Target> usable = usable(catalog.candidates(fallback), r.needs());
         return usable.isEmpty() ? usable : strategy.order(usable, fallback);
     }
 
