@@ -448,7 +448,7 @@ for t in $TARGETS; do sanity_check "$t"; done
 for t in $TARGETS; do
     stream_warm=2
     [[ $t == gateway ]] && stream_warm=$GATEWAY_STREAM_WARMUP_SECONDS
-    log "$t: warm-up: ${stream_warm}s of streaming, then ${WARM[$t]}s at $MAX_CONNECTIONS connections in $WARMUP_RUNS runs"
+    log "$t: warm-up: ${stream_warm}s of streaming, then ${WARM[$t]}s at $MAX_CONNECTIONS connections in $WARMUP_RUNS runs (at least 1 s each)"
     # The SSE path is separate code in a proxy; warm it too (unrecorded). First, so that a JIT has seen every path
     # (and recompiled what the streams changed) before the measured run, not during it.
     # shellcheck disable=SC2086
@@ -637,7 +637,7 @@ EOF
 CPU_MODEL=$(awk -F': ' '/^model name/{print $2; exit}' /proc/cpuinfo)
 MACHINE="$(nproc) cores ($CPU_MODEL), $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr), $(. /etc/os-release && echo "$PRETTY_NAME")"
 VERSIONS="nginx $(nginx -v 2>&1 | sed 's#.*/##'), wrk $(wrk -v 2>&1 | awk 'NR==1{print $2}'), $(java -version 2>&1 | awk 'NR==1' | tr -d '"')"
-SETTINGS="access logs $ACCESS_LOG; max throughput: wrk -t1 -c$MAX_CONNECTIONS for ${MAX_SECONDS}s; fixed rates $RATES req/s: $ROUNDS interleaved rounds of ${RATE_SECONDS}s (+${RATE_WARMUP_SECONDS}s unrecorded), median of rounds, $RATE_CONNECTIONS connections, open loop, latency from intended send time; streaming: $STREAM_RATE req/s for ${STREAM_SECONDS}s, mock SSE gap ${STREAM_GAP_MS} ms; warm-up: streams at ${STREAM_WARMUP_RATE}/s for 2s (direct, nginx) or ${GATEWAY_STREAM_WARMUP_SECONDS}s (gateway), then ${WARMUP_SECONDS}s (direct, nginx), ${GATEWAY_WARMUP_SECONDS}s (gateway) of wrk at $MAX_CONNECTIONS connections in two runs; pinning: load generator + mock on CPU $LOAD_CPU, proxy on CPU $PROXY_CPU"
+SETTINGS="access logs $ACCESS_LOG; max throughput: wrk -t1 -c$MAX_CONNECTIONS for ${MAX_SECONDS}s; fixed rates $RATES req/s: $ROUNDS interleaved rounds of ${RATE_SECONDS}s (+${RATE_WARMUP_SECONDS}s unrecorded), median of rounds, $RATE_CONNECTIONS connections, open loop, latency from intended send time; streaming: $STREAM_RATE req/s for ${STREAM_SECONDS}s, mock SSE gap ${STREAM_GAP_MS} ms; warm-up: streams at ${STREAM_WARMUP_RATE}/s for 2s (direct, nginx) or ${GATEWAY_STREAM_WARMUP_SECONDS}s (gateway), then ${WARMUP_SECONDS}s (direct, nginx), ${GATEWAY_WARMUP_SECONDS}s (gateway) of wrk at $MAX_CONNECTIONS connections in $WARMUP_RUNS runs (at least 1 s each); pinning: load generator + mock on CPU $LOAD_CPU, proxy on CPU $PROXY_CPU"
 
 printf '\n%s\n\n%s\n\n' "$TABLE" "$TARGETS_MD"
 
