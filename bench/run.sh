@@ -460,7 +460,7 @@ for t in $TARGETS; do
     # path at the first few of these cuts (failure branches taken for the first time) and recompiles it when the
     # load resumes: with only two warm-up runs, that recompilation (1-2 s of the proxy's one core) fell into the
     # measured run about half the time. After five cuts there is ~0.1 s of compiling left in it.
-    first=$((WARM[$t] / 2))
+    first=$((WARMUP_RUNS > 1 ? WARM[$t] / 2 : WARM[$t]))
     rest=$(((WARM[$t] - first) / (WARMUP_RUNS > 1 ? WARMUP_RUNS - 1 : 1)))
     ((rest < 1)) && rest=1
     ((first > 0)) && run_wrk "" "$t-warmup1" "${BASE[$t]}/v1/chat/completions" "$first"

@@ -34,7 +34,7 @@ public record ChatRequest(
         JsonObject json;
         try {
             json = body == null || body.length() == 0 ? null : JsonBodies.object(body);
-        } catch (DecodeException | ClassCastException e) {
+        } catch (DecodeException e) {
             throw ApiError.invalidRequest("We could not parse the JSON body of your request. (HINT: This likely means"
                     + " you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload.)", null);
         }

@@ -3,9 +3,7 @@ package dev.autogateway.openai;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 
 import dev.autogateway.openai.JsonScanner.Token;
-import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.buffer.BufferInternal;
 
 /**
  * Reads an upstream's {@code chat.completion} in one pass, without building it, to tell whether its bytes can go to
@@ -40,11 +38,8 @@ public final class CompletionScan {
      *     answer that needs nothing filled in; null when the answer must be read as an object
      */
     public static Tokens passThrough(Buffer answer) {
-        // Read where the bytes are, without a copy, when they are on the heap (as Vert.x's bodies are).
-        ByteBuf bytes = ((BufferInternal) answer).getByteBuf();
-        return bytes.hasArray()
-                ? passThrough(new JsonScanner(bytes.array(), bytes.arrayOffset() + bytes.readerIndex(), bytes.readableBytes()))
-                : passThrough(new JsonScanner(answer.getBytes()));
+        BufferBytes bytes = BufferBytes.of(answer);
+        return passThrough(new JsonScanner(bytes.array(), bytes.offset(), bytes.length()));
     }
 
     private static Tokens passThrough(JsonScanner p) {

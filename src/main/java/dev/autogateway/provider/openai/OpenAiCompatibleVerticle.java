@@ -143,7 +143,7 @@ public final class OpenAiCompatibleVerticle extends ProviderVerticle {
         JsonObject json;
         try {
             json = JsonBodies.object(body);
-        } catch (DecodeException | ClassCastException e) {
+        } catch (DecodeException e) {
             throw new UpstreamFailure(ErrorClass.MALFORMED, resp.statusCode(), "the upstream's answer is not a JSON object", -1, null);
         }
         if (json.getValue("error") != null) {
