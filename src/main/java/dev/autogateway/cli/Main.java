@@ -13,6 +13,11 @@ import picocli.CommandLine.Command;
         description = "OpenAI-compatible LLM API gateway: routing, retries and failover across providers, models and keys.",
         subcommands = {StartCommand.class, CheckCommand.class, SaveGlobalCommand.class, VersionCommand.class})
 public final class Main implements Runnable {
+    static {
+        // Before any Vert.x class loads: it reads these once.
+        VertxProperties.applyDefaults(System.getProperties());
+    }
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 

@@ -131,6 +131,8 @@ final class StartCommand implements Callable<Integer> {
         VertxOptions options = new VertxOptions()
                 // epoll on Linux (bundled for x86_64 and aarch64), NIO elsewhere: the same sockets for less CPU.
                 .setPreferNativeTransport(true)
+                // No verticle has a class loader of its own: setting the thread's on every dispatch buys nothing.
+                .setDisableTCCL(true)
                 // One event loop per core, and one HTTP and one provider instance on each (see LoopAffinity).
                 .setEventLoopPoolSize(Runtime.getRuntime().availableProcessors())
                 // Vert.x's per-request meters (HTTP, TCP, event bus) would double the gateway's own at a real cost

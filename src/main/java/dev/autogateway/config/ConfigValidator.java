@@ -488,8 +488,15 @@ final class ConfigValidator {
         if (v == null) {
             return;
         }
-        if (v.isBlank()) {
+        // A key read from a file or a secret often ends in a newline: that is not part of the key.
+        v = v.strip();
+        if (v.isEmpty()) {
             problems.add(path + ": must not be empty");
+            return;
+        }
+        if (!v.chars().allMatch(c -> c > 0x20 && c < 0x7F)) {
+            // Never echo the key: only what is wrong with it.
+            problems.add(path + ": must be printable ASCII with no spaces or line breaks (it is sent in an HTTP header)");
             return;
         }
         keys.add(ApiKey.of(alias, v));

@@ -75,7 +75,9 @@ final class Exchange {
         this.rc = rc;
         this.response = rc.response();
         String given = rc.request().getHeader(REQUEST_ID);
-        this.requestId = given != null && !given.isBlank() && given.length() <= 200 ? given : randomId();
+        // A client's id is echoed only as it can go in a header line; anything else gets an id of the gateway's.
+        this.requestId = given != null && !given.isBlank() && given.length() <= 200 && HeaderValues.isSafe(given)
+                ? given : randomId();
         response.putHeader(REQUEST_ID, requestId);
     }
 
@@ -110,12 +112,13 @@ final class Exchange {
 
     /** Gateway headers that name what served the request. */
     void routingHeaders(Target t) {
-        response.putHeader(PROVIDER, t.provider().name())
-                .putHeader(MODEL, t.model())
+        // A wildcard target's model and the content part types are the client's strings.
+        response.putHeader(PROVIDER, HeaderValues.safe(t.provider().name()))
+                .putHeader(MODEL, HeaderValues.safe(t.model()))
                 .putHeader(ATTEMPTS, Integer.toString(attempts.count()));
         Set<String> dropped = needs.droppedBy(t);
         if (!dropped.isEmpty()) {
-            response.putHeader(CONTENT_DROPPED_HEADER, String.join(", ", new TreeSet<>(dropped)));
+            response.putHeader(CONTENT_DROPPED_HEADER, HeaderValues.safe(String.join(", ", new TreeSet<>(dropped))));
         }
     }
 

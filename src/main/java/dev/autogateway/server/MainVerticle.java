@@ -42,6 +42,9 @@ public final class MainVerticle extends VerticleBase {
         server = vertx.createHttpServer(new HttpServerOptions()
                 .setTcpNoDelay(true)
                 .setCompressionSupported(false)
+                // No WebSockets are served: without these Netty's extension handler looks at every request and response.
+                .setPerFrameWebSocketCompressionSupported(false)
+                .setPerMessageWebSocketCompressionSupported(false)
                 .setIdleTimeout(0));
         server.requestHandler(routes());
         return s.socketPath() == null

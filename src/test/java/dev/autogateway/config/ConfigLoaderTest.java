@@ -55,6 +55,25 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void drops_the_line_break_a_key_read_from_a_file_ends_with() {
+        GatewayConfig c = ConfigLoader.parse("{\"providers\":[{\"name\":\"a\",\"type\":\"openai_compatible\","
+                + "\"api_key\":\"${FILE_KEY}\",\"models\":[\"m\"]}]}", Map.of("FILE_KEY", "sk-from-file\n"));
+        assertThat(c.providers().get(0).keys()).extracting(ApiKey::value).containsExactly("sk-from-file");
+    }
+
+    @Test
+    void rejects_a_key_that_cannot_go_in_an_http_header_without_echoing_it() {
+        // The key is sent as "Authorization: Bearer <key>": a line break inside it would add a header of its own.
+        String p = problem("{\"providers\":[{\"name\":\"a\",\"type\":\"openai_compatible\","
+                + "\"api_key\":{\"main\":\"sk-secret\\r\\nX-Evil: 1\"},\"models\":[\"m\"]}]}");
+        assertThat(p).isEqualTo("providers[0].api_key.main: must be printable ASCII with no spaces or line breaks"
+                + " (it is sent in an HTTP header)");
+        assertThat(problem("{\"providers\":[{\"name\":\"a\",\"type\":\"openai_compatible\","
+                + "\"api_key\":[\"sk ok\"],\"models\":[\"m\"]}]}")).startsWith("providers[0].api_key[0]: must be printable ASCII")
+                .doesNotContain("sk ok");
+    }
+
+    @Test
     void key_fingerprints_never_contain_the_key() {
         ApiKey k = ApiKey.of("main", "sk-secret-value-1234567890");
         assertThat(k.fingerprint()).doesNotContain("sk-").hasSize(13);

@@ -64,6 +64,8 @@ final class ImageFetcher {
         String where = describe(url);
         RequestOptions options;
         try {
+            // java.net.URI first: the URL parser behind setAbsoluteURI lets a line break through into the request line.
+            URI.create(url);
             options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url).setFollowRedirects(true)
                     .setConnectTimeout(timeoutMs).putHeader(HttpHeaders.ACCEPT, "image/*");
         } catch (RuntimeException e) {

@@ -126,6 +126,17 @@ class GeminiRequestTranslationTest {
     }
 
     @Test
+    void should_refuse_an_image_url_with_a_line_break_before_fetching_it() {
+        // Java's URL parser takes it, and the break would land in the fetch's request line as a header of its own.
+        String url = gemini.imageUrl("cat.jpg") + "\r\nX-Evil: 1";
+        TestGateway.Response r = gw.post("/v1/chat/completions", chat(MODEL, messages(msg("user", new JsonArray()
+                .add(new JsonObject().put("type", "image_url").put("image_url", new JsonObject().put("url", url)))))));
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.error().getString("message")).contains("is not a valid URL").doesNotContain("X-Evil");
+        assertThat(gemini.calls()).isEmpty();
+    }
+
+    @Test
     void should_send_audio_and_files_only_to_models_with_the_media_feature() {
         JsonArray content = new JsonArray()
                 .add(new JsonObject().put("type", "text").put("text", "transcribe"))

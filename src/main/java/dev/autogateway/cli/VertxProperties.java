@@ -1,0 +1,25 @@
+package dev.autogateway.cli;
+
+import java.util.Properties;
+
+/**
+ * Vert.x settings it reads from system properties once, as its classes load: set here, before anything touches
+ * Vert.x. A default only: {@code -Dvertx.disableHttpHeadersValidation=false} on the command line brings Vert.x's
+ * header checks back.
+ */
+final class VertxProperties {
+    /**
+     * Vert.x checks every header name and value it parses or writes: about 1 µs of a request's ~27 here
+     * (docs/performance.md). The gateway never forwards a client's headers upstream; it writes only headers of its
+     * own, with the values a client chose made safe ({@code server.HeaderValues}) and config values checked at load.
+     * (Vert.x's context timings stay on, though they cost a clock read per event: the blocked-thread checker needs
+     * them, and a test relies on it to show that slow Gemini calls block no event loop.)
+     */
+    static final String NO_HEADER_VALIDATION = "vertx.disableHttpHeadersValidation";
+
+    private VertxProperties() {}
+
+    static void applyDefaults(Properties props) {
+        props.putIfAbsent(NO_HEADER_VALIDATION, "true");
+    }
+}
