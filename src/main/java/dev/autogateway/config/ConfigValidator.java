@@ -356,6 +356,8 @@ final class ConfigValidator {
                 problems.add(path + ".name: is required");
             } else if (p.name().contains("/") || p.name().contains(",")) {
                 problems.add(path + ".name: must not contain '/' or ',' (they separate model strings)");
+            } else if (!p.name().chars().allMatch(c -> c >= 0x20 && c < 0x7F)) {
+                problems.add(path + ".name: must be printable ASCII (it is sent in the x-gateway-provider header)");
             } else if (!names.add(p.name().toLowerCase(Locale.ROOT))) {
                 problems.add(path + ".name: '" + p.name() + "' is used by another provider");
             }

@@ -112,8 +112,9 @@ final class Exchange {
 
     /** Gateway headers that name what served the request. */
     void routingHeaders(Target t) {
-        // A wildcard target's model and the content part types are the client's strings.
-        response.putHeader(PROVIDER, HeaderValues.safe(t.provider().name()))
+        // A wildcard target's model and the content part types are the client's strings; provider names are checked
+        // at load.
+        response.putHeader(PROVIDER, t.provider().name())
                 .putHeader(MODEL, HeaderValues.safe(t.model()))
                 .putHeader(ATTEMPTS, Integer.toString(attempts.count()));
         Set<String> dropped = needs.droppedBy(t);

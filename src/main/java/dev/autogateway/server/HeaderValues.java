@@ -23,20 +23,31 @@ final class HeaderValues {
         return true;
     }
 
-    /** {@code v} itself when safe; otherwise its other characters (and '%') as percent-encoded UTF-8 bytes. */
+    /** {@code v} itself when safe and without '%'; otherwise the other characters as percent-encoded UTF-8 bytes. */
     static String safe(String v) {
-        if (isSafe(v) && v.indexOf('%') < 0) {
-            return v;
+        for (int i = 0; i < v.length(); i++) {
+            if (!asIs(v.charAt(i))) {
+                return encoded(v);
+            }
         }
+        return v;
+    }
+
+    private static String encoded(String v) {
         StringBuilder out = new StringBuilder(v.length() + 16);
         for (byte b : v.getBytes(StandardCharsets.UTF_8)) {
             int c = b & 0xFF;
-            if (c >= 0x20 && c <= 0x7E && c != '%') {
+            if (asIs(c)) {
                 out.append((char) c);
             } else {
                 out.append('%').append(HEX[c >> 4]).append(HEX[c & 0xF]);
             }
         }
         return out.toString();
+    }
+
+    /** Printable ASCII but '%', which marks an encoded byte. */
+    private static boolean asIs(int c) {
+        return c >= 0x20 && c <= 0x7E && c != '%';
     }
 }

@@ -3,6 +3,7 @@ package dev.autogateway.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.autogateway.testing.FreePorts;
+import dev.autogateway.testing.RawHttp;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -177,12 +178,39 @@ class CliTest {
         }
     }
 
-    /** The CLI as its own process, on this test's class path, with a home of its own and no OpenAI key. */
+    @Test
+    void start_runs_without_vertx_header_checks_unless_the_command_line_keeps_them() throws Exception {
+        // Its own process, so only Main sets the property (the tests' JVM has it from surefire). A header name with a
+        // '(' is what Vert.x's checks refuse and the gateway, which never forwards client headers, lets by.
+        for (boolean checks : List.of(false, true)) {
+            int port = FreePorts.one();
+            Process p = startProcess(checks ? List.of("-Dvertx.disableHttpHeadersValidation=false") : List.of(),
+                    List.of("start", "--port", Integer.toString(port)));
+            try {
+                String status = RawHttp.post(port, "X-Odd(name): 1\r\n",
+                        "{\"model\":\"echo\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}".getBytes(StandardCharsets.UTF_8))
+                        .status();
+                assertThat(status).as(checks ? "with Vert.x's checks" : "by default")
+                        .isEqualTo(checks ? "HTTP/1.1 400 Bad Request" : "HTTP/1.1 200 OK");
+            } finally {
+                p.destroy();
+                p.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
     private Process startProcess(List<String> args) throws Exception {
+        return startProcess(List.of(), args);
+    }
+
+    /** The CLI as its own process, on this test's class path, with a home of its own and no OpenAI key. */
+    private Process startProcess(List<String> jvmOptions, List<String> args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Duser.home=" + dir.resolve("home"),
                 // The production logging config, not the tests' quiet one: the test waits for its "listening" line.
-                "-Dlogback.configurationFile=" + Main.class.getResource("/logback.xml"), "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+                "-Dlogback.configurationFile=" + Main.class.getResource("/logback.xml"), "-cp", System.getProperty("java.class.path")));
+        cmd.addAll(jvmOptions);
+        cmd.add(Main.class.getName());
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("gateway.log").toFile());
         pb.environment().remove("OPENAI_API_KEY");

@@ -74,6 +74,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void refuses_a_provider_name_that_cannot_go_in_its_response_header() {
+        assertThat(problem("{\"providers\":[{\"name\":\"a\\r\\nX-Evil: 1\",\"type\":\"echo\",\"models\":[\"m\"]}]}"))
+                .isEqualTo("providers[0].name: must be printable ASCII (it is sent in the x-gateway-provider header)");
+        assertThat(parse("{\"providers\":[{\"name\":\"my provider (eu)\",\"type\":\"echo\",\"models\":[\"m\"]}]}")
+                .providers().get(0).name()).isEqualTo("my provider (eu)");
+    }
+
+    @Test
     void key_fingerprints_never_contain_the_key() {
         ApiKey k = ApiKey.of("main", "sk-secret-value-1234567890");
         assertThat(k.fingerprint()).doesNotContain("sk-").hasSize(13);

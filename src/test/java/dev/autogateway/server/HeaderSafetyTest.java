@@ -2,18 +2,13 @@ package dev.autogateway.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.autogateway.testing.RawHttp;
 import dev.autogateway.testing.TestGateway;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,7 +16,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * What a client sends never breaks a response header line, with Vert.x's header validation off as the gateway runs
- * it (the tests run with the same system properties). Raw sockets: the JDK's client would refuse to send such headers.
+ * it (the tests run with the same system properties).
  */
 @ExtendWith(VertxExtension.class)
 class HeaderSafetyTest {
@@ -40,7 +35,7 @@ class HeaderSafetyTest {
 
     @Test
     void should_percent_encode_a_wildcard_model_name_that_holds_a_line_break() throws IOException {
-        RawResponse r = call(chat("evil\r\nSet-Cookie: session=stolen"), "");
+        RawHttp.Response r = call(chat("evil\r\nSet-Cookie: session=stolen"), "");
         assertThat(r.status()).isEqualTo("HTTP/1.1 200 OK");
         assertThat(r.headerLines()).contains("x-gateway-model: evil%0D%0ASet-Cookie: session=stolen")
                 .noneMatch(l -> l.toLowerCase().startsWith("set-cookie"));
@@ -50,26 +45,26 @@ class HeaderSafetyTest {
 
     @Test
     void should_percent_encode_non_ascii_and_percent_in_a_model_name() throws IOException {
-        RawResponse r = call(chat("modèle-50%"), "");
+        RawHttp.Response r = call(chat("modèle-50%"), "");
         assertThat(r.headerLines()).contains("x-gateway-model: mod%C3%A8le-50%25");
     }
 
     @Test
     void should_not_echo_a_request_id_with_control_characters() throws IOException {
-        RawResponse r = call(chat("m"), "X-Request-Id: abc\u0001def\r\n");
+        RawHttp.Response r = call(chat("m"), "X-Request-Id: abc\u0001def\r\n");
         assertThat(r.status()).isEqualTo("HTTP/1.1 200 OK");
         assertThat(r.header("x-request-id")).as("an id of the gateway's instead").matches("[0-9a-f-]{36}");
     }
 
     @Test
     void should_not_echo_a_request_id_with_non_ascii_bytes() throws IOException {
-        RawResponse r = call(chat("m"), "X-Request-Id: caf\u00e9\r\n");
+        RawHttp.Response r = call(chat("m"), "X-Request-Id: caf\u00e9\r\n");
         assertThat(r.header("x-request-id")).matches("[0-9a-f-]{36}");
     }
 
     @Test
     void should_still_echo_a_plain_request_id() throws IOException {
-        RawResponse r = call(chat("m"), "X-Request-Id: trace 42/a:b\r\n");
+        RawHttp.Response r = call(chat("m"), "X-Request-Id: trace 42/a:b\r\n");
         assertThat(r.header("x-request-id")).isEqualTo("trace 42/a:b");
     }
 
@@ -80,7 +75,7 @@ class HeaderSafetyTest {
                         .add(new JsonObject().put("type", "text").put("text", "hi"))
                         .add(new JsonObject().put("type", "image_url\nX-Evil: 1")
                                 .put("image_url", new JsonObject().put("url", "https://example.com/a.png"))))));
-        RawResponse r = call(body, "");
+        RawHttp.Response r = call(body, "");
         assertThat(r.status()).isEqualTo("HTTP/1.1 200 OK");
         assertThat(r.headerLines()).contains("x-gateway-content-dropped: image_url%0AX-Evil: 1")
                 .noneMatch(l -> l.toLowerCase().startsWith("x-evil"));
@@ -90,42 +85,7 @@ class HeaderSafetyTest {
         return new JsonObject().put("model", model).put("messages", ChatCompletionsProxyTest.userMessage());
     }
 
-    /** One request on its own connection, {@code extraHeaders} written as given (ISO-8859-1: one byte a char). */
-    private RawResponse call(JsonObject body, String extraHeaders) throws IOException {
-        byte[] bytes = body.toBuffer().getBytes();
-        try (Socket s = new Socket("127.0.0.1", gw.port())) {
-            s.setSoTimeout(10_000);
-            s.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
-                    + "Content-Type: application/json\r\n" + extraHeaders + "Content-Length: " + bytes.length + "\r\n\r\n")
-                    .getBytes(StandardCharsets.ISO_8859_1));
-            s.getOutputStream().write(bytes);
-            s.getOutputStream().flush();
-            return RawResponse.read(s.getInputStream());
-        }
-    }
-
-    private record RawResponse(List<String> lines, String body) {
-        static RawResponse read(InputStream in) throws IOException {
-            ByteArrayOutputStream all = new ByteArrayOutputStream();
-            in.transferTo(all);
-            String raw = all.toString(StandardCharsets.ISO_8859_1);
-            int end = raw.indexOf("\r\n\r\n");
-            assertThat(end).as("a complete response head").isPositive();
-            return new RawResponse(Arrays.asList(raw.substring(0, end).split("\r\n", -1)),
-                    new String(raw.substring(end + 4).getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
-        }
-
-        String status() {
-            return lines.get(0);
-        }
-
-        List<String> headerLines() {
-            return lines.subList(1, lines.size());
-        }
-
-        String header(String name) {
-            return headerLines().stream().filter(l -> l.regionMatches(true, 0, name + ":", 0, name.length() + 1))
-                    .map(l -> l.substring(name.length() + 1).strip()).findFirst().orElse(null);
-        }
+    private RawHttp.Response call(JsonObject body, String extraHeaders) throws IOException {
+        return RawHttp.post(gw.port(), extraHeaders, body.toBuffer().getBytes());
     }
 }

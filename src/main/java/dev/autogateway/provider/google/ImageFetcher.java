@@ -61,15 +61,20 @@ final class ImageFetcher {
 
     Future<Image> fetch(String url, long timeoutMs) {
         Promise<Image> result = Promise.promise();
-        String where = describe(url);
+        // java.net.URI first: the URL parser behind setAbsoluteURI lets a line break through into the request line.
+        URI uri;
+        try {
+            uri = URI.create(url);
+        } catch (IllegalArgumentException e) {
+            return invalid("(unparseable URL)");
+        }
+        String where = describe(uri);
         RequestOptions options;
         try {
-            // java.net.URI first: the URL parser behind setAbsoluteURI lets a line break through into the request line.
-            URI.create(url);
             options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url).setFollowRedirects(true)
                     .setConnectTimeout(timeoutMs).putHeader(HttpHeaders.ACCEPT, "image/*");
         } catch (RuntimeException e) {
-            return Future.failedFuture(GeminiRequestMapper.badRequest("image_url " + where + " is not a valid URL", "messages"));
+            return invalid(where);
         }
         HttpClientRequest[] request = {null};
         long timer = vertx.setTimer(Math.max(1, timeoutMs), id -> {
@@ -144,13 +149,12 @@ final class ImageFetcher {
     }
 
     /** Names the image by host and path only: a signed URL's query string may hold a credential. */
-    private static String describe(String url) {
-        try {
-            URI u = URI.create(url);
-            return "'" + u.getScheme() + "://" + u.getHost() + (u.getPort() > 0 ? ":" + u.getPort() : "") + u.getPath() + "'";
-        } catch (IllegalArgumentException e) {
-            return "(unparseable URL)";
-        }
+    private static String describe(URI u) {
+        return "'" + u.getScheme() + "://" + u.getHost() + (u.getPort() > 0 ? ":" + u.getPort() : "") + u.getPath() + "'";
+    }
+
+    private static Future<Image> invalid(String where) {
+        return Future.failedFuture(GeminiRequestMapper.badRequest("image_url " + where + " is not a valid URL", "messages"));
     }
 
     private static UpstreamFailure failure(String where, String why) {
