@@ -93,10 +93,8 @@ final class ConfigValidator {
     }
 
     private void addExpanded(List<String> keys, String raw, String path) {
-        String v = expand(raw, path);
-        if (v != null && v.isBlank()) {
-            problems.add(path + ": must not be empty");
-        } else if (v != null) {
+        String v = secret(raw, path);
+        if (v != null) {
             keys.add(v);
         }
     }
@@ -486,22 +484,33 @@ final class ConfigValidator {
     }
 
     private void key(List<ApiKey> keys, String alias, String raw, String path) {
+        String v = secret(raw, path);
+        if (v != null) {
+            keys.add(ApiKey.of(alias, v));
+        }
+    }
+
+    /**
+     * A key (the gateway's or a provider's) with its variables expanded, or null after noting what is wrong with it.
+     * Keys travel in an HTTP header, {@code Authorization: Bearer <key>}.
+     */
+    private String secret(String raw, String path) {
         String v = expand(raw, path);
         if (v == null) {
-            return;
+            return null;
         }
         // A key read from a file or a secret often ends in a newline: that is not part of the key.
         v = v.strip();
         if (v.isEmpty()) {
             problems.add(path + ": must not be empty");
-            return;
+            return null;
         }
         if (!v.chars().allMatch(c -> c > 0x20 && c < 0x7F)) {
             // Never echo the key: only what is wrong with it.
             problems.add(path + ": must be printable ASCII with no spaces or line breaks (it is sent in an HTTP header)");
-            return;
+            return null;
         }
-        keys.add(ApiKey.of(alias, v));
+        return v;
     }
 
     private List<ModelSpec> models(JsonNode node, String path) {

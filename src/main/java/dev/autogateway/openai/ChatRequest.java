@@ -104,25 +104,31 @@ public record ChatRequest(
             throw ApiError.invalidRequest("Invalid 'messages': empty array. Expected an array with minimum length 1.",
                     "messages", "empty_array");
         }
+        // A conversation may carry hundreds of messages: nothing is built for one that is valid, not even its name.
         for (int i = 0; i < messages.size(); i++) {
-            String param = "messages[" + i + "]";
             if (!(messages.getValue(i) instanceof JsonObject m)) {
-                throw ApiError.invalidRequest("Invalid type for '" + param + "': expected an object.", param, "invalid_type");
+                throw ApiError.invalidRequest("Invalid type for '" + message(i) + "': expected an object.", message(i),
+                        "invalid_type");
             }
-            Object role = m.getValue("role");
+            Object role = m.getMap().get("role");
             if (role == null) {
-                throw ApiError.invalidRequest("Missing required parameter: '" + param + ".role'.", param + ".role",
+                throw ApiError.invalidRequest("Missing required parameter: '" + message(i) + ".role'.", message(i) + ".role",
                         "missing_required_parameter");
             }
             if (!(role instanceof String r) || !ROLES.contains(r)) {
-                throw ApiError.invalidRequest("Invalid value for '" + param + ".role': " + role + ". Supported values are: "
-                        + "'developer', 'system', 'user', 'assistant', 'tool' and 'function'.", param + ".role", "invalid_value");
+                throw ApiError.invalidRequest("Invalid value for '" + message(i) + ".role': " + role + ". Supported values are: "
+                        + "'developer', 'system', 'user', 'assistant', 'tool' and 'function'.", message(i) + ".role",
+                        "invalid_value");
             }
-            if ("tool".equals(role) && !(m.getValue("tool_call_id") instanceof String)) {
-                throw ApiError.invalidRequest("Missing required parameter: '" + param + ".tool_call_id'.",
-                        param + ".tool_call_id", "missing_required_parameter");
+            if ("tool".equals(role) && !(m.getMap().get("tool_call_id") instanceof String)) {
+                throw ApiError.invalidRequest("Missing required parameter: '" + message(i) + ".tool_call_id'.",
+                        message(i) + ".tool_call_id", "missing_required_parameter");
             }
         }
+    }
+
+    private static String message(int i) {
+        return "messages[" + i + "]";
     }
 
     // Scalars are read from the map itself: getValue would first check whether each needs wrapping as JSON.

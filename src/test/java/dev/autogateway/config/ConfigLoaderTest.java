@@ -62,6 +62,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void reads_the_gateways_own_keys_by_the_same_rule() {
+        // Clients send "Authorization: Bearer <key>": a key kept with its file's newline could never match.
+        GatewayConfig c = ConfigLoader.parse("{\"server\":{\"api_key\":[\"${GW_KEY}\",\" gw-2 \"]},"
+                + "\"providers\":[{\"name\":\"a\",\"type\":\"echo\",\"models\":[\"m\"]}]}",
+                Map.of("GW_KEY", "gw-from-file\n"));
+        assertThat(c.server().apiKeys()).containsExactly("gw-from-file", "gw-2");
+        assertThat(problem("{\"server\":{\"api_key\":\"gw secret\"},\"providers\":[{\"name\":\"a\",\"type\":\"echo\","
+                + "\"models\":[\"m\"]}]}"))
+                .isEqualTo("server.api_key: must be printable ASCII with no spaces or line breaks (it is sent in an HTTP header)")
+                .doesNotContain("gw secret");
+        assertThat(problem("{\"server\":{\"api_key\":[\"ok\",\" \\n\"]},\"providers\":[{\"name\":\"a\",\"type\":\"echo\","
+                + "\"models\":[\"m\"]}]}")).isEqualTo("server.api_key[1]: must not be empty");
+    }
+
+    @Test
     void rejects_a_key_that_cannot_go_in_an_http_header_without_echoing_it() {
         // The key is sent as "Authorization: Bearer <key>": a line break inside it would add a header of its own.
         String p = problem("{\"providers\":[{\"name\":\"a\",\"type\":\"openai_compatible\","
