@@ -68,7 +68,7 @@ public record RequestNeeds(Set<String> imageParts, Set<String> mediaParts, Set<S
         }
         boolean tools = nonEmpty(fields.getValue("tools")) || nonEmpty(fields.getValue("functions"));
         if (tools) {
-            chars += String.valueOf(fields.getValue("tools")).length();
+            chars += encodedLength(fields.getValue("tools"));
         }
         long tokens = chars / CHARS_PER_TOKEN + (long) messages * TOKENS_PER_MESSAGE;
         return new RequestNeeds(Set.copyOf(images), Set.copyOf(media), Set.copyOf(video), tools,
@@ -105,6 +105,38 @@ public record RequestNeeds(Set<String> imageParts, Set<String> mediaParts, Set<S
             return Kind.MEDIA;
         }
         return Kind.OTHER;
+    }
+
+    /**
+     * The length of {@code v} encoded as compact JSON, counted without encoding it: an agent's tool definitions run
+     * to kilobytes, and encoding them on every request only to count their characters cost more than the rest of
+     * routing. Exact but for escapes, which it counts as one character (so the estimate stays a lower bound).
+     */
+    static long encodedLength(Object v) {
+        // The maps and lists themselves: JsonObject's and JsonArray's iterators wrap every entry and value on the way.
+        if (v instanceof JsonObject o) {
+            v = o.getMap();
+        } else if (v instanceof JsonArray a) {
+            v = a.getList();
+        }
+        if (v instanceof String s) {
+            return s.length() + 2;
+        }
+        if (v instanceof Map<?, ?> map) {
+            long n = 2 + Math.max(0, map.size() - 1);
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                n += String.valueOf(e.getKey()).length() + 3 + encodedLength(e.getValue());
+            }
+            return n;
+        }
+        if (v instanceof List<?> list) {
+            long n = 2 + Math.max(0, list.size() - 1);
+            for (int i = 0; i < list.size(); i++) {
+                n += encodedLength(list.get(i));
+            }
+            return n;
+        }
+        return String.valueOf(v).length(); // numbers, true, false, null
     }
 
     private static boolean nonEmpty(Object v) {

@@ -2,6 +2,7 @@ package dev.autogateway.routing;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -19,14 +20,24 @@ public final class StickySessions {
     static final long IDLE_MS = 3_600_000;
     static final int MAX_SESSIONS = 100_000;
 
+    static final int SAMPLE_CHARS = 256;
+    /** One digest per thread, reused: looking one up by name costs more than hashing a short conversation key. */
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    });
+
     private record Binding(String targetId, long usedMs) {}
 
     private final Map<String, Binding> bindings = new ConcurrentHashMap<>();
 
     /**
      * A conversation's key: the {@code x-session-id} header, else the {@code user} field, else a hash of the system
-     * prompt and the first user message (which stay the same while a conversation grows). Null when there is nothing
-     * to key on.
+     * prompt and the first user message (which stay the same while a conversation grows; see {@link #sample}). Null
+     * when there is nothing to key on.
      */
     public static String keyOf(String header, JsonObject fields) {
         if (header != null && !header.isBlank()) {
@@ -52,7 +63,26 @@ public final class StickySessions {
         if (firstUser == null) {
             return null;
         }
-        return "c:" + hash(text(system) + '\u0000' + text(firstUser));
+        MessageDigest d = SHA_256.get();
+        sample(d, text(system));
+        sample(d, text(firstUser));
+        return "c:" + HexFormat.of().formatHex(d.digest(), 0, 12);
+    }
+
+    /**
+     * Feeds a text's length and at most {@value #SAMPLE_CHARS} characters from each end to the digest. An agent's
+     * system prompt runs to tens of kilobytes, and hashing all of it cost about 1 µs per kilobyte on every request;
+     * two conversations whose texts differ only in the middle share a binding, which only means the same target.
+     */
+    private static void sample(MessageDigest d, String text) {
+        int n = text.length();
+        d.update(ByteBuffer.allocate(4).putInt(n).flip());
+        if (n <= 2 * SAMPLE_CHARS) {
+            d.update(text.getBytes(StandardCharsets.UTF_8));
+        } else {
+            d.update(text.substring(0, SAMPLE_CHARS).getBytes(StandardCharsets.UTF_8));
+            d.update(text.substring(n - SAMPLE_CHARS).getBytes(StandardCharsets.UTF_8));
+        }
     }
 
     /** A message's text: images and files are left out, so a large inline image is not hashed on the event loop. */
@@ -67,15 +97,6 @@ public final class StickySessions {
             }
         }
         return out.toString();
-    }
-
-    private static String hash(String s) {
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(d, 0, 12);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** The target the session is bound to, or null. */

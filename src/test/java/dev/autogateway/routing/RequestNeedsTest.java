@@ -71,4 +71,18 @@ class RequestNeedsTest {
         assertThat(tools.usableBy(target("[\"tool_calls\"]"))).isTrue();
         assertThat(RequestNeeds.of(small.copy().put("tools", List.of())).usableBy(target("[]"))).isTrue();
     }
+
+    @Test
+    void counts_tool_definitions_as_long_as_their_compact_json_without_encoding_them() {
+        io.vertx.core.json.JsonArray tools = new io.vertx.core.json.JsonArray("""
+            [{"type":"function","function":{"name":"get_weather","description":"Weather for a city, in °C",
+              "strict":true,"parameters":{"type":"object","properties":{"city":{"type":"string"},
+              "days":{"type":"integer","minimum":1,"maximum":14,"default":3.5},"units":{"enum":["c","f",null]}},
+              "required":["city"],"additionalProperties":false}}},
+             {"type":"function","function":{"name":"noop","parameters":{}}}]""");
+        assertThat(RequestNeeds.encodedLength(tools)).isEqualTo(tools.encode().length());
+        JsonObject body = new JsonObject().put("messages", new io.vertx.core.json.JsonArray()
+                .add(new JsonObject().put("role", "user").put("content", "hi"))).put("tools", tools);
+        assertThat(RequestNeeds.of(body).promptTokens()).isEqualTo((2 + tools.encode().length()) / 4 + 4);
+    }
 }

@@ -32,6 +32,26 @@ class StickySessionsTest {
     }
 
     @Test
+    void keys_a_long_prompt_by_its_length_and_ends_only() {
+        int half = StickySessions.SAMPLE_CHARS;
+        String head = "h".repeat(half);
+        String tail = "t".repeat(half);
+        String key = StickySessions.keyOf(null, conversation(head + "middle one" + tail, "hi"));
+        assertThat(StickySessions.keyOf(null, conversation(head + "middle two" + tail, "hi")))
+                .as("the middle of a long prompt is not read").isEqualTo(key);
+        assertThat(StickySessions.keyOf(null, conversation(head + "middle 3" + tail, "hi"))).as("its length is")
+                .isNotEqualTo(key);
+        assertThat(StickySessions.keyOf(null, conversation("H" + head.substring(1) + "middle one" + tail, "hi")))
+                .as("its start is").isNotEqualTo(key);
+        assertThat(StickySessions.keyOf(null, conversation(head + "middle one" + tail.substring(1) + "T", "hi")))
+                .as("its end is").isNotEqualTo(key);
+        assertThat(StickySessions.keyOf(null, conversation(head + "middle one" + tail, "hello")))
+                .as("and so is the first user message").isNotEqualTo(key);
+        assertThat(StickySessions.keyOf(null, conversation(head + "middle one", tail + "hi")))
+                .as("each text is keyed on its own").isNotEqualTo(key);
+    }
+
+    @Test
     void keeps_a_session_on_its_target_while_it_stays_healthy_even_when_another_ranks_higher() {
         RoutingFixture f = new RoutingFixture("{\"strategy\":\"adaptive\",\"persistence_path\":\"\"}", "a", "b");
         AdaptiveStrategy s = f.adaptive();
