@@ -74,7 +74,16 @@ QUIET_MAX_PCT=${QUIET_MAX_PCT:-5}
 QUIET_WAIT_SECONDS=${QUIET_WAIT_SECONDS:-120}
 PHASE_RETRIES=${PHASE_RETRIES:-2}
 
-BODY='{"model":"mock-model","messages":[{"role":"user","content":"hi"}]}'
+# BODY_FILE: the non-streaming request every target gets instead of the one-line default, e.g.
+# bench/bodies/agent.json (an agent's 23 KB request: long system prompt, 20 tools, 21 messages).
+# STRATEGY: the gateway's router.strategy (adaptive and bandit also key sticky sessions per request).
+BODY_FILE=${BODY_FILE:-}
+STRATEGY=${STRATEGY:-sequential}
+if [[ -n $BODY_FILE ]]; then
+    BODY=$(cat "$BODY_FILE")
+else
+    BODY='{"model":"mock-model","messages":[{"role":"user","content":"hi"}]}'
+fi
 STREAM_BODY='{"model":"mock-stream-model","stream":true,"messages":[{"role":"user","content":"hi"}]}'
 
 RUN_DIR=$(mktemp -d /tmp/auto-gateway-bench.XXXXXX)
@@ -415,10 +424,10 @@ if has_target gateway; then
     cat >"$RUN_DIR/gateway.json" <<EOF
 {
   "server": {"host": "127.0.0.1", "port": $GATEWAY_PORT},
-  "router": {"strategy": "sequential"},
+  "router": {"strategy": "$STRATEGY"},
   "providers": [
     {"name": "mock", "type": "openai_compatible", "base_url": "http://127.0.0.1:$UPSTREAM_PORT/v1",
-     "api_key": "sk-bench", "models": {"mock-model": []}},
+     "api_key": "sk-bench", "models": {"mock-model": ["tool_calls"]}},
     {"name": "mock-stream", "type": "openai_compatible", "base_url": "http://127.0.0.1:$UPSTREAM_PORT/stream/v1",
      "api_key": "sk-bench", "models": {"mock-stream-model": []}}
   ]
@@ -637,7 +646,7 @@ EOF
 CPU_MODEL=$(awk -F': ' '/^model name/{print $2; exit}' /proc/cpuinfo)
 MACHINE="$(nproc) cores ($CPU_MODEL), $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr), $(. /etc/os-release && echo "$PRETTY_NAME")"
 VERSIONS="nginx $(nginx -v 2>&1 | sed 's#.*/##'), wrk $(wrk -v 2>&1 | awk 'NR==1{print $2}'), $(java -version 2>&1 | awk 'NR==1' | tr -d '"')"
-SETTINGS="access logs $ACCESS_LOG; max throughput: wrk -t1 -c$MAX_CONNECTIONS for ${MAX_SECONDS}s; fixed rates $RATES req/s: $ROUNDS interleaved rounds of ${RATE_SECONDS}s (+${RATE_WARMUP_SECONDS}s unrecorded), median of rounds, $RATE_CONNECTIONS connections, open loop, latency from intended send time; streaming: $STREAM_RATE req/s for ${STREAM_SECONDS}s, mock SSE gap ${STREAM_GAP_MS} ms; warm-up: streams at ${STREAM_WARMUP_RATE}/s for 2s (direct, nginx) or ${GATEWAY_STREAM_WARMUP_SECONDS}s (gateway), then ${WARMUP_SECONDS}s (direct, nginx), ${GATEWAY_WARMUP_SECONDS}s (gateway) of wrk at $MAX_CONNECTIONS connections in $WARMUP_RUNS runs (at least 1 s each); pinning: load generator + mock on CPU $LOAD_CPU, proxy on CPU $PROXY_CPU"
+SETTINGS="request body ${BODY_FILE:-one line} (${#BODY} bytes); gateway strategy $STRATEGY; access logs $ACCESS_LOG; max throughput: wrk -t1 -c$MAX_CONNECTIONS for ${MAX_SECONDS}s; fixed rates $RATES req/s: $ROUNDS interleaved rounds of ${RATE_SECONDS}s (+${RATE_WARMUP_SECONDS}s unrecorded), median of rounds, $RATE_CONNECTIONS connections, open loop, latency from intended send time; streaming: $STREAM_RATE req/s for ${STREAM_SECONDS}s, mock SSE gap ${STREAM_GAP_MS} ms; warm-up: streams at ${STREAM_WARMUP_RATE}/s for 2s (direct, nginx) or ${GATEWAY_STREAM_WARMUP_SECONDS}s (gateway), then ${WARMUP_SECONDS}s (direct, nginx), ${GATEWAY_WARMUP_SECONDS}s (gateway) of wrk at $MAX_CONNECTIONS connections in $WARMUP_RUNS runs (at least 1 s each); pinning: load generator + mock on CPU $LOAD_CPU, proxy on CPU $PROXY_CPU"
 
 printf '\n%s\n\n%s\n\n' "$TABLE" "$TARGETS_MD"
 
