@@ -17,8 +17,16 @@ public final class Catalog {
 
     private record Question(List<String> names, String provider, String alias, boolean strictAlias) {}
 
+    /** Whether any model has a {@code context_window}: only then is a request's prompt size worth estimating. */
+    private final boolean contextWindows;
+
     public Catalog(List<ProviderConfig> providers) {
         this.providers = List.copyOf(providers);
+        this.contextWindows = providers.stream().flatMap(p -> p.models().stream()).anyMatch(m -> m.contextWindow() > 0);
+    }
+
+    public boolean hasContextWindows() {
+        return contextWindows;
     }
 
     public List<ProviderConfig> providers() {

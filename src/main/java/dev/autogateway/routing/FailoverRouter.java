@@ -64,6 +64,11 @@ public final class FailoverRouter {
         return config;
     }
 
+    /** Whether requests need their prompt size estimated: some model of this config has a context window. */
+    public boolean sizesPrompts() {
+        return catalog.hasContextWindows();
+    }
+
     public Strategy strategy() {
         return strategy;
     }

@@ -31,7 +31,12 @@ public record RequestNeeds(Set<String> imageParts, Set<String> mediaParts, Set<S
     private static final int CHARS_PER_TOKEN = 4;
     private static final int TOKENS_PER_MESSAGE = 4;
 
-    public static RequestNeeds of(JsonObject fields) {
+    /**
+     * @param sizePrompt whether to estimate the prompt's size; without it {@code promptTokens} is 0, which every
+     *     model fits. Only a model's {@code context_window} reads it, and an agent's tool definitions and history
+     *     run to tens of kilobytes.
+     */
+    public static RequestNeeds of(JsonObject fields, boolean sizePrompt) {
         Set<String> images = Set.of();
         Set<String> media = Set.of();
         Set<String> video = Set.of();
@@ -67,10 +72,10 @@ public record RequestNeeds(Set<String> imageParts, Set<String> mediaParts, Set<S
             }
         }
         boolean tools = nonEmpty(fields.getValue("tools")) || nonEmpty(fields.getValue("functions"));
-        if (tools) {
+        if (tools && sizePrompt) {
             chars += encodedLength(fields.getValue("tools"));
         }
-        long tokens = chars / CHARS_PER_TOKEN + (long) messages * TOKENS_PER_MESSAGE;
+        long tokens = sizePrompt ? chars / CHARS_PER_TOKEN + (long) messages * TOKENS_PER_MESSAGE : 0;
         return new RequestNeeds(Set.copyOf(images), Set.copyOf(media), Set.copyOf(video), tools,
                 (int) Math.min(Integer.MAX_VALUE, tokens), requestedOutput(fields));
     }

@@ -43,7 +43,7 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
             ChatRequest chat = ChatRequest.parse(rc.body().buffer());
             x.model = chat.model();
             x.stream = chat.stream();
-            RequestNeeds needs = RequestNeeds.of(chat.fields());
+            RequestNeeds needs = RequestNeeds.of(chat.fields(), router.sizesPrompts());
             x.needs = needs;
             String strategy = strategy(rc);
             boolean sticky = router.config().sticky()

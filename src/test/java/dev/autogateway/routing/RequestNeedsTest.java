@@ -27,7 +27,7 @@ class RequestNeedsTest {
 
     @Test
     void reads_content_kinds_from_user_messages_as_the_original_did_and_audio_and_files_as_media() {
-        RequestNeeds n = RequestNeeds.of(BODY);
+        RequestNeeds n = RequestNeeds.of(BODY, true);
         assertThat(n.imageParts()).containsExactly("image_url");
         assertThat(n.mediaParts()).containsExactlyInAnyOrder("input_audio", "file");
         assertThat(n.videoParts()).containsExactly("video_url");
@@ -38,7 +38,7 @@ class RequestNeedsTest {
 
     @Test
     void drops_only_the_parts_a_target_cannot_take() {
-        RequestNeeds n = RequestNeeds.of(BODY);
+        RequestNeeds n = RequestNeeds.of(BODY, true);
         Target eyes = target("[\"vision\"]");
         assertThat(n.droppedBy(eyes)).containsExactlyInAnyOrder("input_audio", "file", "video_url");
         JsonObject sent = n.fieldsFor(eyes, BODY);
@@ -54,7 +54,7 @@ class RequestNeedsTest {
     @Test
     void leaves_an_empty_string_when_every_part_is_dropped() {
         JsonObject body = new JsonObject("{\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\",\"image_url\":{\"url\":\"u\"}}]}]}");
-        JsonObject sent = RequestNeeds.of(body).fieldsFor(target("[]"), body);
+        JsonObject sent = RequestNeeds.of(body, true).fieldsFor(target("[]"), body);
         assertThat(sent.getJsonArray("messages").getJsonObject(0).getValue("content")).isEqualTo("");
     }
 
@@ -62,14 +62,29 @@ class RequestNeedsTest {
     void needs_tool_calls_for_tools_and_a_context_window_that_fits() {
         JsonObject body = new JsonObject().put("messages", new io.vertx.core.json.JsonArray().add(new JsonObject()
                 .put("role", "user").put("content", "x".repeat(100))));
-        assertThat(RequestNeeds.of(body).usableBy(target("[]"))).as("about 29 tokens > 20").isFalse();
+        assertThat(RequestNeeds.of(body, true).usableBy(target("[]"))).as("about 29 tokens > 20").isFalse();
         JsonObject small = new JsonObject("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
                 + "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\"}}]}");
-        RequestNeeds tools = RequestNeeds.of(small);
+        RequestNeeds tools = RequestNeeds.of(small, true);
         assertThat(tools.tools()).isTrue();
         assertThat(tools.usableBy(target("[]"))).isFalse();
         assertThat(tools.usableBy(target("[\"tool_calls\"]"))).isTrue();
-        assertThat(RequestNeeds.of(small.copy().put("tools", List.of())).usableBy(target("[]"))).isTrue();
+        assertThat(RequestNeeds.of(small.copy().put("tools", List.of()), true).usableBy(target("[]"))).isTrue();
+    }
+
+    @Test
+    void sizes_the_prompt_only_for_a_config_with_context_windows() {
+        JsonObject body = new JsonObject().put("messages", new io.vertx.core.json.JsonArray().add(new JsonObject()
+                .put("role", "user").put("content", "x".repeat(100)))).put("tools", new io.vertx.core.json.JsonArray()
+                .add(new JsonObject().put("type", "function")));
+        assertThat(RequestNeeds.of(body, false).promptTokens()).isZero();
+        assertThat(RequestNeeds.of(body, false).tools()).isTrue();
+        var windows = ConfigLoader.parse("{\"providers\":[{\"name\":\"p\",\"type\":\"echo\",\"models\":{\"a\":[],"
+                + "\"b\":{\"context_window\":8000}}}]}", Map.of());
+        var none = ConfigLoader.parse("{\"providers\":[{\"name\":\"p\",\"type\":\"echo\",\"models\":{\"a\":[],"
+                + "\"b\":{\"max_output_tokens\":8000}}}]}", Map.of());
+        assertThat(new Catalog(windows.providers()).hasContextWindows()).isTrue();
+        assertThat(new Catalog(none.providers()).hasContextWindows()).isFalse();
     }
 
     @Test
@@ -83,6 +98,6 @@ class RequestNeedsTest {
         assertThat(RequestNeeds.encodedLength(tools)).isEqualTo(tools.encode().length());
         JsonObject body = new JsonObject().put("messages", new io.vertx.core.json.JsonArray()
                 .add(new JsonObject().put("role", "user").put("content", "hi"))).put("tools", tools);
-        assertThat(RequestNeeds.of(body).promptTokens()).isEqualTo((2 + tools.encode().length()) / 4 + 4);
+        assertThat(RequestNeeds.of(body, true).promptTokens()).isEqualTo((2 + tools.encode().length()) / 4 + 4);
     }
 }
