@@ -47,7 +47,8 @@ public final class MainVerticle extends VerticleBase {
                 .setPerMessageWebSocketCompressionSupported(false)
                 // Every answer is written on the request's own event loop (replies and stream events are handed to
                 // the caller's context first), so Vert.x can write straight to the channel instead of through a
-                // thread-safe queue.
+                // thread-safe queue. Vert.x 5 marks the option experimental; a write from another thread would fail
+                // loudly, and the whole test suite (Gemini's workers, /metrics, shutdown drains) runs with it.
                 .setStrictThreadMode(true)
                 .setIdleTimeout(0));
         server.requestHandler(routes());
