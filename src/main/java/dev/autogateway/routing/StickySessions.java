@@ -2,7 +2,6 @@ package dev.autogateway.routing;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -63,9 +62,13 @@ public final class StickySessions {
         if (firstUser == null) {
             return null;
         }
+        String systemText = text(system);
+        String userText = text(firstUser);
+        // The thread's digest is shared by every key made on it: start it clean whatever the last use left.
         MessageDigest d = SHA_256.get();
-        sample(d, text(system));
-        sample(d, text(firstUser));
+        d.reset();
+        sample(d, systemText);
+        sample(d, userText);
         return "c:" + HexFormat.of().formatHex(d.digest(), 0, 12);
     }
 
@@ -76,7 +79,9 @@ public final class StickySessions {
      */
     private static void sample(MessageDigest d, String text) {
         int n = text.length();
-        d.update(ByteBuffer.allocate(4).putInt(n).flip());
+        for (int shift = 24; shift >= 0; shift -= 8) {
+            d.update((byte) (n >>> shift));
+        }
         if (n <= 2 * SAMPLE_CHARS) {
             d.update(text.getBytes(StandardCharsets.UTF_8));
         } else {
