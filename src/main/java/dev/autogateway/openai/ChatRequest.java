@@ -10,27 +10,108 @@ import java.util.Set;
 
 /**
  * A validated {@code POST /v1/chat/completions} body. {@code fields} is everything the client sent except the
- * gateway's own extras, so every OpenAI field, known or not, reaches the upstream unchanged.
- *
- * @param body the client's bytes, when they are {@code fields} exactly (no gateway extras to strip): an upstream
- *     sent the same fields and model gets them as they are, without a JSON encode; null otherwise
+ * gateway's own extras, so every OpenAI field, known or not, reaches the upstream unchanged. A request that
+ * {@link RequestScan} read has its fields built only when first asked for (most never are: their bytes go upstream
+ * as they are), and carries the {@link RequestOutline} routing reads instead.
  */
-public record ChatRequest(
-        JsonObject fields,
-        Buffer body,
-        String model,
-        boolean stream,
-        boolean includeUsage,
-        String provider,
-        String alias,
-        boolean strictAlias,
-        JsonObject extraBody) {
+public final class ChatRequest {
+    private final Buffer body;
+    private volatile JsonObject fields;
+    private final String model;
+    private final boolean stream;
+    private final boolean includeUsage;
+    private final String provider;
+    private final String alias;
+    private final boolean strictAlias;
+    private final JsonObject extraBody;
+    private final RequestOutline outline;
+
+    private ChatRequest(JsonObject fields, Buffer body, String model, boolean stream, boolean includeUsage,
+            String provider, String alias, boolean strictAlias, JsonObject extraBody, RequestOutline outline) {
+        this.fields = fields;
+        this.body = body;
+        this.model = model;
+        this.stream = stream;
+        this.includeUsage = includeUsage;
+        this.provider = provider;
+        this.alias = alias;
+        this.strictAlias = strictAlias;
+        this.extraBody = extraBody;
+        this.outline = outline;
+    }
+
+    /** A request {@link RequestScan} vouched for: no gateway extras, so its bytes are its fields. */
+    static ChatRequest scanned(Buffer body, String model, boolean stream, boolean includeUsage, RequestOutline outline) {
+        return new ChatRequest(null, body, model, stream, includeUsage, null, null, true, null, outline);
+    }
+
+    /** Everything the client sent but the gateway's extras; shared, not to be mutated. */
+    public JsonObject fields() {
+        JsonObject f = fields;
+        if (f == null) {
+            // Any thread may be first (a provider's worker); a race only builds equal objects twice.
+            f = JsonBodies.object(body);
+            fields = f;
+        }
+        return f;
+    }
+
+    /**
+     * The client's bytes, when they are {@code fields} exactly (no gateway extras to strip): an upstream sent the same
+     * fields and model gets them as they are, without a JSON encode; null otherwise.
+     */
+    public Buffer body() {
+        return body;
+    }
+
+    public String model() {
+        return model;
+    }
+
+    public boolean stream() {
+        return stream;
+    }
+
+    public boolean includeUsage() {
+        return includeUsage;
+    }
+
+    public String provider() {
+        return provider;
+    }
+
+    public String alias() {
+        return alias;
+    }
+
+    public boolean strictAlias() {
+        return strictAlias;
+    }
+
+    public JsonObject extraBody() {
+        return extraBody;
+    }
+
+    /** What routing reads, when the request was scanned; null when it was read as an object (use {@link #fields}). */
+    public RequestOutline outline() {
+        return outline;
+    }
 
     /** The seed's request extras; they steer the gateway and never go upstream. */
     static final Set<String> GATEWAY_FIELDS = Set.of("provider", "alias", "strict_alias", "extra_body");
     static final Set<String> ROLES = Set.of("developer", "system", "user", "assistant", "tool", "function");
 
-    public static ChatRequest parse(Buffer body) {
+    /**
+     * @param scan whether to try {@link RequestScan} first: not when routing must size the prompt, which reads every
+     *     message's text (see {@code RequestNeeds})
+     */
+    public static ChatRequest parse(Buffer body, boolean scan) {
+        if (scan && body != null) {
+            ChatRequest scanned = RequestScan.read(body);
+            if (scanned != null) {
+                return scanned;
+            }
+        }
         JsonObject json;
         try {
             json = body == null || body.length() == 0 ? null : JsonBodies.object(body);
@@ -72,7 +153,7 @@ public record ChatRequest(
             body = null;
         }
         return new ChatRequest(fields, body, (String) model, stream, includeUsage, provider, alias,
-                strictAlias, extra == null ? null : (JsonObject) extra);
+                strictAlias, extra == null ? null : (JsonObject) extra, null);
     }
 
     private static boolean hasGatewayFields(JsonObject json) {
@@ -86,11 +167,12 @@ public record ChatRequest(
 
     /** The same request with {@code partial} as the start of the assistant's answer, for models that continue it. */
     public ChatRequest withPrefill(String partial) {
-        JsonArray messages = fields.getJsonArray("messages").copy()
+        JsonArray messages = fields().getJsonArray("messages").copy()
                 .add(new JsonObject().put("role", "assistant").put("content", partial));
-        Map<String, Object> copy = new LinkedHashMap<>(fields.getMap());
+        Map<String, Object> copy = new LinkedHashMap<>(fields().getMap());
         copy.put("messages", messages);
-        return new ChatRequest(new JsonObject(copy), null, model, stream, includeUsage, provider, alias, strictAlias, extraBody);
+        return new ChatRequest(new JsonObject(copy), null, model, stream, includeUsage, provider, alias, strictAlias,
+                extraBody, null);
     }
 
     private static void validateMessages(Object value) {

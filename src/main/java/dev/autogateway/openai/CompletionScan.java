@@ -1,6 +1,6 @@
 package dev.autogateway.openai;
 
-import static java.nio.charset.StandardCharsets.US_ASCII;
+import static dev.autogateway.openai.JsonScanner.ascii;
 
 import dev.autogateway.openai.JsonScanner.Token;
 import io.vertx.core.buffer.Buffer;
@@ -13,23 +13,23 @@ import io.vertx.core.buffer.Buffer;
  * decides exactly as before.
  */
 public final class CompletionScan {
-    private static final byte[] ID = bytes("id");
-    private static final byte[] OBJECT = bytes("object");
-    private static final byte[] CHAT_COMPLETION = bytes("chat.completion");
-    private static final byte[] CREATED = bytes("created");
-    private static final byte[] MODEL = bytes("model");
-    private static final byte[] CHOICES = bytes("choices");
-    private static final byte[] USAGE = bytes("usage");
-    private static final byte[] ERROR = bytes("error");
-    private static final byte[] LOGPROBS = bytes("logprobs");
-    private static final byte[] MESSAGE = bytes("message");
-    private static final byte[] ROLE = bytes("role");
-    private static final byte[] CONTENT = bytes("content");
-    private static final byte[] REFUSAL = bytes("refusal");
-    private static final byte[] TOOL_CALLS = bytes("tool_calls");
-    private static final byte[] TYPE = bytes("type");
-    private static final byte[] PROMPT_TOKENS = bytes("prompt_tokens");
-    private static final byte[] COMPLETION_TOKENS = bytes("completion_tokens");
+    private static final byte[] ID = ascii("id");
+    private static final byte[] OBJECT = ascii("object");
+    private static final byte[] CHAT_COMPLETION = ascii("chat.completion");
+    private static final byte[] CREATED = ascii("created");
+    private static final byte[] MODEL = ascii("model");
+    private static final byte[] CHOICES = ascii("choices");
+    private static final byte[] USAGE = ascii("usage");
+    private static final byte[] ERROR = ascii("error");
+    private static final byte[] LOGPROBS = ascii("logprobs");
+    private static final byte[] MESSAGE = ascii("message");
+    private static final byte[] ROLE = ascii("role");
+    private static final byte[] CONTENT = ascii("content");
+    private static final byte[] REFUSAL = ascii("refusal");
+    private static final byte[] TOOL_CALLS = ascii("tool_calls");
+    private static final byte[] TYPE = ascii("type");
+    private static final byte[] PROMPT_TOKENS = ascii("prompt_tokens");
+    private static final byte[] COMPLETION_TOKENS = ascii("completion_tokens");
 
     private CompletionScan() {}
 
@@ -183,9 +183,5 @@ public final class CompletionScan {
             p.skipChildren();
         }
         return new Tokens(prompt, completion);
-    }
-
-    private static byte[] bytes(String ascii) {
-        return ascii.getBytes(US_ASCII);
     }
 }

@@ -25,15 +25,18 @@ public final class JsonBodies {
      */
     public static JsonObject object(Buffer body) {
         BufferBytes bytes = BufferBytes.of(body);
-        Object value;
-        try {
-            value = JacksonCodec.fromParser(FACTORY.createParser(bytes.array(), bytes.offset(), bytes.length()), Object.class);
-        } catch (IOException e) {
-            throw new DecodeException(e.getMessage(), e);
-        }
-        if (value instanceof JsonObject json) {
+        if (value(bytes.array(), bytes.offset(), bytes.length()) instanceof JsonObject json) {
             return json;
         }
         throw new DecodeException("not a JSON object");
+    }
+
+    /** The one JSON value in {@code json[from, from + length)}, as a {@code JsonObject} would hold it. */
+    static Object value(byte[] json, int from, int length) {
+        try {
+            return JacksonCodec.fromParser(FACTORY.createParser(json, from, length), Object.class);
+        } catch (IOException e) {
+            throw new DecodeException(e.getMessage(), e);
+        }
     }
 }

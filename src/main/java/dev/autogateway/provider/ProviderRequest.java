@@ -3,23 +3,30 @@ package dev.autogateway.provider;
 import dev.autogateway.config.ApiKey;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import java.util.function.Supplier;
 
 /**
  * One attempt, as the HTTP side hands it to a provider verticle over the event bus (by reference, through
- * {@link LocalCodec}). {@code fields} is the client's request minus the gateway's own extras; it is shared between
- * attempts and must not be mutated. {@code body} is the client's bytes when they encode
- * {@code fields} with this target's model, so they can go upstream as they are (null otherwise).
+ * {@link LocalCodec}). {@link #fields} is the client's request minus the gateway's own extras, built on first use
+ * (a request whose bytes go upstream as they are may never need it); it is shared between attempts and must not be
+ * mutated. {@code body} is the client's bytes when they encode the fields with this target's model, so they can go
+ * upstream as they are (null otherwise).
  * {@code streamAddress} is set for streaming attempts, {@code reply} for the others.
  */
 public record ProviderRequest(
         String requestId,
         String model,
         ApiKey key,
-        JsonObject fields,
+        Supplier<JsonObject> lazyFields,
         Buffer body,
         JsonObject extraBody,
         boolean stream,
         boolean includeUsage,
         Limits limits,
         String streamAddress,
-        Reply reply) {}
+        Reply reply) {
+
+    public JsonObject fields() {
+        return lazyFields.get();
+    }
+}

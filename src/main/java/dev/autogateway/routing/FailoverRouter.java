@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -200,8 +201,14 @@ public final class FailoverRouter {
     /** What {@code t} is sent: the request, less the content parts it cannot take (see {@link RequestNeeds}). */
     static ProviderRequest request(Target t, ChatRequest chat, RequestNeeds needs, String requestId, Limits limits,
             String streamAddress, Reply reply) {
-        JsonObject fields = needs.fieldsFor(t, chat.fields());
-        Buffer body = fields == chat.fields() && t.model().equals(chat.model()) ? chat.body() : null;
+        Supplier<JsonObject> fields = chat::fields;
+        Buffer body = t.model().equals(chat.model()) ? chat.body() : null;
+        Set<String> dropped = needs.droppedBy(t);
+        if (!dropped.isEmpty()) {
+            JsonObject filtered = RequestNeeds.without(dropped, chat.fields());
+            fields = () -> filtered;
+            body = null;
+        }
         return new ProviderRequest(requestId, t.model(), t.key(), fields, body, chat.extraBody(),
                 chat.stream(), chat.includeUsage(), limits, streamAddress, reply);
     }

@@ -1,6 +1,8 @@
 package dev.autogateway.routing;
 
 import dev.autogateway.openai.ApiError;
+import dev.autogateway.openai.ChatRequest;
+import dev.autogateway.openai.RequestOutline;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -34,12 +36,21 @@ public record RequestNeeds(Set<String> imageParts, Set<String> mediaParts, Set<S
     /**
      * @param sizePrompt whether to estimate the prompt's size; without it {@code promptTokens} is 0, which every
      *     model fits. Only a model's {@code context_window} reads it, and an agent's tool definitions and history
-     *     run to tens of kilobytes.
+     *     run to tens of kilobytes. A request read by scanning (see {@link ChatRequest#outline}) was read so because
+     *     no size is needed.
      */
-    public static RequestNeeds of(JsonObject fields, boolean sizePrompt) {
-        Set<String> images = Set.of();
-        Set<String> media = Set.of();
-        Set<String> video = Set.of();
+    public static RequestNeeds of(ChatRequest chat, boolean sizePrompt) {
+        RequestOutline outline = chat.outline();
+        if (outline == null) {
+            return of(chat.fields(), sizePrompt);
+        }
+        PartKinds kinds = new PartKinds();
+        outline.userPartTypes().forEach(kinds::add);
+        return kinds.needs(outline.tools(), 0, outline.outputTokens());
+    }
+
+    static RequestNeeds of(JsonObject fields, boolean sizePrompt) {
+        PartKinds kinds = new PartKinds();
         long chars = 0;
         int messages = 0;
         JsonArray msgs = fields.getValue("messages") instanceof JsonArray a ? a : new JsonArray();
@@ -56,17 +67,11 @@ public record RequestNeeds(Set<String> imageParts, Set<String> mediaParts, Set<S
                     if (!(p instanceof JsonObject part)) {
                         continue;
                     }
-                    String type = part.getValue("type") instanceof String t ? t : "";
                     if (part.getValue("text") instanceof String text) {
                         chars += text.length();
                     }
-                    if ("user".equals(m.getValue("role"))) {
-                        switch (kind(type)) {
-                            case IMAGE -> images = with(images, type);
-                            case MEDIA -> media = with(media, type);
-                            case VIDEO -> video = with(video, type);
-                            default -> { }
-                        }
+                    if ("user".equals(m.getValue("role")) && part.getValue("type") instanceof String type) {
+                        kinds.add(type);
                     }
                 }
             }
@@ -76,15 +81,34 @@ public record RequestNeeds(Set<String> imageParts, Set<String> mediaParts, Set<S
             chars += encodedLength(fields.getValue("tools"));
         }
         long tokens = sizePrompt ? chars / CHARS_PER_TOKEN + (long) messages * TOKENS_PER_MESSAGE : 0;
-        return new RequestNeeds(Set.copyOf(images), Set.copyOf(media), Set.copyOf(video), tools,
-                (int) Math.min(Integer.MAX_VALUE, tokens), requestedOutput(fields));
+        return kinds.needs(tools, (int) Math.min(Integer.MAX_VALUE, tokens), requestedOutput(fields));
     }
 
-    /** {@code set} plus {@code type}; most requests have no such parts, so the set is made at the first one. */
-    private static Set<String> with(Set<String> set, String type) {
-        Set<String> out = set.isEmpty() ? new LinkedHashSet<>() : set;
-        out.add(type);
-        return out;
+    /** The user parts' types by kind; most requests have none, so each set is made at its first type. */
+    private static final class PartKinds {
+        private Set<String> images = Set.of();
+        private Set<String> media = Set.of();
+        private Set<String> video = Set.of();
+
+        void add(String type) {
+            switch (kind(type)) {
+                case IMAGE -> images = with(images, type);
+                case MEDIA -> media = with(media, type);
+                case VIDEO -> video = with(video, type);
+                default -> { }
+            }
+        }
+
+        private static Set<String> with(Set<String> set, String type) {
+            Set<String> out = set.isEmpty() ? new LinkedHashSet<>() : set;
+            out.add(type);
+            return out;
+        }
+
+        RequestNeeds needs(boolean tools, int promptTokens, int outputTokens) {
+            return new RequestNeeds(Set.copyOf(images), Set.copyOf(media), Set.copyOf(video), tools, promptTokens,
+                    outputTokens);
+        }
     }
 
     /** The answer length the client asked for ({@code max_completion_tokens}, else {@code max_tokens}); 0 if none. */
@@ -224,16 +248,12 @@ public record RequestNeeds(Set<String> imageParts, Set<String> mediaParts, Set<S
     }
 
     /**
-     * The request body for {@code t}: unchanged when it takes every part; otherwise a copy whose user messages lack
-     * the parts it cannot take (a message left with no part gets an empty string, which every upstream accepts).
+     * A copy of {@code fields} whose user messages lack the {@code dropped} part types (see {@link #droppedBy}); a
+     * message left with no part gets an empty string, which every upstream accepts.
      */
-    public JsonObject fieldsFor(Target t, JsonObject fields) {
-        Set<String> dropped = droppedBy(t);
-        if (dropped.isEmpty() || !(fields.getValue("messages") instanceof JsonArray messages)) {
-            return fields;
-        }
+    static JsonObject without(Set<String> dropped, JsonObject fields) {
         JsonArray filtered = new JsonArray();
-        for (Object o : messages) {
+        for (Object o : fields.getJsonArray("messages")) {
             if (o instanceof JsonObject m && "user".equals(m.getValue("role")) && m.getValue("content") instanceof JsonArray parts) {
                 JsonArray kept = new JsonArray();
                 for (Object p : parts) {

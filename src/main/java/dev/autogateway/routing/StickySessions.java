@@ -1,5 +1,7 @@
 package dev.autogateway.routing;
 
+import dev.autogateway.openai.ChatRequest;
+import dev.autogateway.openai.RequestOutline;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -38,13 +40,16 @@ public final class StickySessions {
      * prompt and the first user message (which stay the same while a conversation grows; see {@link #sample}). Null
      * when there is nothing to key on.
      */
-    public static String keyOf(String header, JsonObject fields) {
+    public static String keyOf(String header, ChatRequest chat) {
         if (header != null && !header.isBlank()) {
             return "h:" + header.trim();
         }
-        if (fields.getValue("user") instanceof String user && !user.isBlank()) {
-            return "u:" + user;
+        RequestOutline outline = chat.outline();
+        if (outline != null) {
+            return keyOf(outline.user(), outline.system() == null ? null : outline.system().get(),
+                    outline.firstUser() == null ? null : outline.firstUser().get());
         }
+        JsonObject fields = chat.fields();
         Object system = null;
         Object firstUser = null;
         JsonArray messages = fields.getValue("messages") instanceof JsonArray a ? a : new JsonArray();
@@ -58,6 +63,14 @@ public final class StickySessions {
                     break;
                 }
             }
+        }
+        return keyOf(fields.getValue("user") instanceof String user ? user : null, system, firstUser);
+    }
+
+    /** The key from the {@code user} field, else the system prompt's and first user message's contents. */
+    private static String keyOf(String user, Object system, Object firstUser) {
+        if (user != null && !user.isBlank()) {
+            return "u:" + user;
         }
         if (firstUser == null) {
             return null;

@@ -40,17 +40,17 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
         // One generation for the whole request, even if the config is reloaded meanwhile.
         FailoverRouter router = routing.get().router();
         try {
-            ChatRequest chat = ChatRequest.parse(rc.body().buffer());
+            ChatRequest chat = ChatRequest.parse(rc.body().buffer(), !router.sizesPrompts());
             x.model = chat.model();
             x.stream = chat.stream();
-            RequestNeeds needs = RequestNeeds.of(chat.fields(), router.sizesPrompts());
+            RequestNeeds needs = RequestNeeds.of(chat, router.sizesPrompts());
             x.needs = needs;
             String strategy = strategy(rc);
             boolean sticky = router.config().sticky()
                     && !"sequential".equals(strategy == null ? router.config().strategy() : strategy);
             RouteRequest route = new RouteRequest(ModelQuery.parse(chat.model()), chat.provider(), chat.alias(),
                     chat.strictAlias(), needs,
-                    sticky ? StickySessions.keyOf(rc.request().getHeader(StickySessions.HEADER), chat.fields()) : null,
+                    sticky ? StickySessions.keyOf(rc.request().getHeader(StickySessions.HEADER), chat) : null,
                     strategy);
             List<Target> plan = router.plan(route);
             RouterConfig cfg = router.config();

@@ -21,7 +21,7 @@ class ProviderClientTest {
 
     private static ProviderRequest request(Reply reply, long attemptTimeoutMs) {
         Limits limits = new Limits(1_000, 1_000, 1_000, attemptTimeoutMs, System.nanoTime() + 30_000_000_000L);
-        return new ProviderRequest("req-1", "m", null, new JsonObject(), null, null, false, false, limits, null, reply);
+        return new ProviderRequest("req-1", "m", null, JsonObject::new, null, null, false, false, limits, null, reply);
     }
 
     /** Runs {@code call} on a Vert.x context, as the HTTP side does, and waits for its outcome. */

@@ -41,20 +41,20 @@ class RequestNeedsTest {
         RequestNeeds n = RequestNeeds.of(BODY, true);
         Target eyes = target("[\"vision\"]");
         assertThat(n.droppedBy(eyes)).containsExactlyInAnyOrder("input_audio", "file", "video_url");
-        JsonObject sent = n.fieldsFor(eyes, BODY);
+        JsonObject sent = RequestNeeds.without(n.droppedBy(eyes), BODY);
         assertThat(sent.getJsonArray("messages").getJsonObject(1).getJsonArray("content").stream()
                 .map(p -> ((JsonObject) p).getString("type")).toList()).containsExactly("text", "image_url");
         assertThat(sent.getJsonArray("messages").getJsonObject(2)).as("other roles untouched")
                 .isEqualTo(BODY.getJsonArray("messages").getJsonObject(2));
         assertThat(BODY.getJsonArray("messages").getJsonObject(1).getJsonArray("content")).as("the client's body untouched").hasSize(5);
         Target all = target("[\"img2img\",\"media\",\"video_vision\"]");
-        assertThat(n.fieldsFor(all, BODY)).isSameAs(BODY);
+        assertThat(n.droppedBy(all)).isEmpty();
     }
 
     @Test
     void leaves_an_empty_string_when_every_part_is_dropped() {
         JsonObject body = new JsonObject("{\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\",\"image_url\":{\"url\":\"u\"}}]}]}");
-        JsonObject sent = RequestNeeds.of(body, true).fieldsFor(target("[]"), body);
+        JsonObject sent = RequestNeeds.without(RequestNeeds.of(body, true).droppedBy(target("[]")), body);
         assertThat(sent.getJsonArray("messages").getJsonObject(0).getValue("content")).isEqualTo("");
     }
 

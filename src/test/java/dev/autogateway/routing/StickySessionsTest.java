@@ -2,6 +2,7 @@ package dev.autogateway.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.autogateway.openai.ChatRequest;
 import dev.autogateway.provider.ErrorClass;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -17,18 +18,29 @@ class StickySessionsTest {
         return new JsonObject().put("model", "m").put("messages", messages);
     }
 
+    /** The key of {@code body}, which must be the same whether the request was scanned or read as an object. */
+    private static String keyOf(String header, JsonObject body) {
+        ChatRequest scanned = ChatRequest.parse(body.toBuffer(), true);
+        ChatRequest read = ChatRequest.parse(body.toBuffer(), false);
+        assertThat(scanned.outline()).as("scanned").isNotNull();
+        String key = StickySessions.keyOf(header, read);
+        assertThat(StickySessions.keyOf(header, scanned)).as("the scanned request's key").isEqualTo(key);
+        return key;
+    }
+
     @Test
     void keys_a_conversation_by_header_then_user_then_its_opening() {
         JsonObject c = conversation("be brief", "hi");
-        assertThat(StickySessions.keyOf("s-1", c.copy().put("user", "ann"))).isEqualTo("h:s-1");
-        assertThat(StickySessions.keyOf(null, c.copy().put("user", "ann"))).isEqualTo("u:ann");
-        String key = StickySessions.keyOf(null, c);
+        assertThat(keyOf("s-1", c.copy().put("user", "ann"))).isEqualTo("h:s-1");
+        assertThat(keyOf(null, c.copy().put("user", "ann"))).isEqualTo("u:ann");
+        String key = keyOf(null, c);
         assertThat(key).startsWith("c:");
-        assertThat(StickySessions.keyOf(null, conversation("be brief", "hi", "hello!", "and then?")))
+        assertThat(keyOf(null, conversation("be brief", "hi", "hello!", "and then?")))
                 .as("the same conversation, two turns later").isEqualTo(key);
-        assertThat(StickySessions.keyOf(null, conversation("be brief", "bye"))).isNotEqualTo(key);
-        assertThat(StickySessions.keyOf(null, conversation("be verbose", "hi"))).isNotEqualTo(key);
-        assertThat(StickySessions.keyOf(null, new JsonObject().put("messages", new JsonArray()))).isNull();
+        assertThat(keyOf(null, conversation("be brief", "bye"))).isNotEqualTo(key);
+        assertThat(keyOf(null, conversation("be verbose", "hi"))).isNotEqualTo(key);
+        assertThat(keyOf(null, new JsonObject().put("messages", new JsonArray().add(new JsonObject()
+                .put("role", "system").put("content", "no user message yet"))))).isNull();
     }
 
     @Test
@@ -36,18 +48,18 @@ class StickySessionsTest {
         int half = StickySessions.SAMPLE_CHARS;
         String head = "h".repeat(half);
         String tail = "t".repeat(half);
-        String key = StickySessions.keyOf(null, conversation(head + "middle one" + tail, "hi"));
-        assertThat(StickySessions.keyOf(null, conversation(head + "middle two" + tail, "hi")))
+        String key = keyOf(null, conversation(head + "middle one" + tail, "hi"));
+        assertThat(keyOf(null, conversation(head + "middle two" + tail, "hi")))
                 .as("the middle of a long prompt is not read").isEqualTo(key);
-        assertThat(StickySessions.keyOf(null, conversation(head + "middle 3" + tail, "hi"))).as("its length is")
+        assertThat(keyOf(null, conversation(head + "middle 3" + tail, "hi"))).as("its length is")
                 .isNotEqualTo(key);
-        assertThat(StickySessions.keyOf(null, conversation("H" + head.substring(1) + "middle one" + tail, "hi")))
+        assertThat(keyOf(null, conversation("H" + head.substring(1) + "middle one" + tail, "hi")))
                 .as("its start is").isNotEqualTo(key);
-        assertThat(StickySessions.keyOf(null, conversation(head + "middle one" + tail.substring(1) + "T", "hi")))
+        assertThat(keyOf(null, conversation(head + "middle one" + tail.substring(1) + "T", "hi")))
                 .as("its end is").isNotEqualTo(key);
-        assertThat(StickySessions.keyOf(null, conversation(head + "middle one" + tail, "hello")))
+        assertThat(keyOf(null, conversation(head + "middle one" + tail, "hello")))
                 .as("and so is the first user message").isNotEqualTo(key);
-        assertThat(StickySessions.keyOf(null, conversation(head + "middle one", tail + "hi")))
+        assertThat(keyOf(null, conversation(head + "middle one", tail + "hi")))
                 .as("each text is keyed on its own").isNotEqualTo(key);
     }
 
