@@ -102,16 +102,17 @@ public final class ChatRequest {
     static final Set<String> ROLES = Set.of("developer", "system", "user", "assistant", "tool", "function");
 
     /**
-     * @param scan whether to try {@link RequestScan} first: not when routing must size the prompt, which reads every
-     *     message's text (see {@code RequestNeeds})
+     * The request, read by one scan of its bytes when it has the usual shape ({@link RequestScan}), else as an object.
+     *
+     * @param sizePrompts whether routing will size the prompt, so the scan counts its characters
      */
-    public static ChatRequest parse(Buffer body, boolean scan) {
-        if (scan && body != null) {
-            ChatRequest scanned = RequestScan.read(body);
-            if (scanned != null) {
-                return scanned;
-            }
-        }
+    public static ChatRequest parse(Buffer body, boolean sizePrompts) {
+        ChatRequest scanned = body == null ? null : RequestScan.read(body, sizePrompts);
+        return scanned != null ? scanned : parseObject(body);
+    }
+
+    /** The request read as an object, which validates it and names what is wrong. */
+    static ChatRequest parseObject(Buffer body) {
         JsonObject json;
         try {
             json = body == null || body.length() == 0 ? null : JsonBodies.object(body);

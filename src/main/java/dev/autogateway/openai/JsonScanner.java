@@ -137,6 +137,34 @@ final class JsonScanner {
         return textEnd - textStart;
     }
 
+    /**
+     * The current string's or name's length once decoded, in UTF-16 units as {@link String#length} counts them: an
+     * escape is one (a character outside the BMP is two escapes), a UTF-8 sequence one, or two for four bytes.
+     */
+    int textChars() {
+        int n = 0;
+        for (int i = textStart; i < textEnd; i++) {
+            int c = b[i] & 0xFF;
+            if (c == '\\') {
+                i += b[i + 1] == 'u' ? 5 : 1;
+                n++;
+            } else if ((c & 0xC0) != 0x80) {
+                n += c >= 0xF0 ? 2 : 1;
+            }
+        }
+        return n;
+    }
+
+    /** The current number's length as {@link String#valueOf} writes the integer it holds: its digits as sent. */
+    int integerLength() {
+        int n = textEnd - textStart;
+        // A fraction or exponent is written otherwise once read as a double, and -0 as 0.
+        if (!integral || n == 2 && b[textStart] == '-' && b[textStart + 1] == '0') {
+            throw UNSURE;
+        }
+        return n;
+    }
+
     /** The current number, which must be an integer that fits in a long. */
     long longValue() {
         int i = textStart;

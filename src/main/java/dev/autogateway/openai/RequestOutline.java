@@ -14,6 +14,9 @@ import java.util.function.Supplier;
  * @param system the content of the first system or developer message that has one before the first user message,
  *     read as the fields would hold it (a string or an array of parts) only when asked for; null if none
  * @param firstUser the first user message's content, likewise; null if none or it has none
+ * @param promptChars the characters {@code RequestNeeds} sizes a prompt by (the messages' texts, and the tools written
+ *     as JSON when there are tools), or -1 when they were not counted
+ * @param messages how many messages it has
  */
 public record RequestOutline(List<String> userPartTypes, boolean tools, int outputTokens, String user,
-        Supplier<Object> system, Supplier<Object> firstUser) {}
+        Supplier<Object> system, Supplier<Object> firstUser, long promptChars, int messages) {}

@@ -47,6 +47,10 @@ final class RequestScan {
     private static final byte[][] ROLES = {USER_ROLE, ASSISTANT, SYSTEM, TOOL, DEVELOPER, FUNCTION};
 
     private final JsonScanner p;
+    /** Whether to count the prompt's characters, as {@code RequestNeeds} estimates a prompt's size from them. */
+    private final boolean sizing;
+    private long promptChars;
+    private int messageCount;
     /** The top-level fields and message fields read so far, one bit each: a repeat is left to the object path. */
     private int seen;
     private final List<String> userPartTypes = new ArrayList<>(0);
@@ -54,15 +58,20 @@ final class RequestScan {
     private Supplier<Object> firstUser;
     private boolean userFound;
 
-    private RequestScan(JsonScanner p) {
+    private RequestScan(JsonScanner p, boolean sizing) {
         this.p = p;
+        this.sizing = sizing;
     }
 
-    /** The request, or null when it must be read the ordinary way. */
-    static ChatRequest read(Buffer body) {
+    /**
+     * The request, or null when it must be read the ordinary way.
+     *
+     * @param sizing whether to count the prompt's characters (see {@link RequestOutline#promptChars})
+     */
+    static ChatRequest read(Buffer body, boolean sizing) {
         BufferBytes bytes = BufferBytes.of(body);
         try {
-            return new RequestScan(new JsonScanner(bytes.array(), bytes.offset(), bytes.length())).request(body);
+            return new RequestScan(new JsonScanner(bytes.array(), bytes.offset(), bytes.length()), sizing).request(body);
         } catch (JsonScanner.Unsure e) {
             return null;
         }
@@ -74,6 +83,7 @@ final class RequestScan {
         boolean stream = false, includeUsage = false, tools = false, messages = false;
         String user = null;
         Long maxCompletionTokens = null, maxTokens = null;
+        long toolsChars = "null".length(); // as an absent field is written
         while (p.next() == Token.NAME) {
             if (p.textIs(MODEL)) {
                 once(0);
@@ -111,7 +121,13 @@ final class RequestScan {
                 maxTokens = p.next() == Token.NUMBER ? p.longValue() : null;
             } else if (p.textIs(TOOLS)) {
                 once(7);
-                tools |= p.next() == Token.START_ARRAY && nonEmpty();
+                Token t = p.next();
+                if (sizing) {
+                    toolsChars = encodedLength(t);
+                    tools |= t == Token.START_ARRAY && toolsChars > 2;
+                } else {
+                    tools |= t == Token.START_ARRAY && nonEmpty();
+                }
             } else if (p.textIs(FUNCTIONS)) {
                 once(8);
                 tools |= p.next() == Token.START_ARRAY && nonEmpty();
@@ -129,8 +145,10 @@ final class RequestScan {
             throw UNSURE;
         }
         Long output = maxCompletionTokens != null ? maxCompletionTokens : maxTokens;
+        long chars = !sizing ? -1 : tools ? promptChars + toolsChars : promptChars;
         RequestOutline outline = new RequestOutline(List.copyOf(userPartTypes), tools,
-                output == null ? 0 : (int) Math.min(Integer.MAX_VALUE, Math.max(0, output)), user, system, firstUser);
+                output == null ? 0 : (int) Math.min(Integer.MAX_VALUE, Math.max(0, output)), user, system, firstUser,
+                chars, messageCount);
         return ChatRequest.scanned(body, model, stream, stream && includeUsage, outline);
     }
 
@@ -141,6 +159,7 @@ final class RequestScan {
             expect(t, Token.START_OBJECT);
             message();
             count++;
+            messageCount++;
         }
         if (count == 0) {
             throw UNSURE;
@@ -163,6 +182,7 @@ final class RequestScan {
                 Token t = p.next();
                 if (t == Token.STRING) {
                     content = p.text();
+                    promptChars += sizing ? p.textChars() : 0;
                 } else if (t == Token.START_ARRAY) {
                     int start = p.offset() - 1;
                     partTypes = parts();
@@ -214,7 +234,7 @@ final class RequestScan {
                 p.skipChildren();
                 continue;
             }
-            boolean type = false;
+            boolean type = false, text = false;
             while (p.next() == Token.NAME) {
                 if (p.textIs(TYPE)) {
                     type = once(type);
@@ -225,6 +245,9 @@ final class RequestScan {
                     } else if (v != Token.STRING && v != Token.NULL) {
                         throw UNSURE;
                     }
+                } else if (sizing && p.textIs(TEXT)) {
+                    text = once(text);
+                    promptChars += p.next() == Token.STRING ? p.textChars() : 0;
                 } else {
                     p.next();
                 }
@@ -246,6 +269,33 @@ final class RequestScan {
             p.skipChildren();
         }
         return include;
+    }
+
+    /**
+     * The length of the current value written as compact JSON, as {@code RequestNeeds} counts the tools (an escape
+     * counts one); stands at its end. A key given twice counts twice here, once there: immaterial to an estimate.
+     */
+    private long encodedLength(Token t) {
+        return switch (t) {
+            case STRING -> p.textChars() + 2;
+            case NUMBER -> p.integerLength();
+            case TRUE, NULL -> 4;
+            case FALSE -> 5;
+            case START_OBJECT, START_ARRAY -> {
+                long n = 2;
+                int items = 0;
+                for (Token v = p.next(); v != Token.END_OBJECT && v != Token.END_ARRAY; v = p.next()) {
+                    if (v == Token.NAME) {
+                        n += p.textChars() + 3;
+                        v = p.next();
+                    }
+                    n += encodedLength(v);
+                    items++;
+                }
+                yield n + Math.max(0, items - 1);
+            }
+            default -> throw UNSURE;
+        };
     }
 
     /** After an array's start: whether it has an element; stands at its end either way. */

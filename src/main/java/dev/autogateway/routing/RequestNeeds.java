@@ -36,17 +36,17 @@ public record RequestNeeds(Set<String> imageParts, Set<String> mediaParts, Set<S
     /**
      * @param sizePrompt whether to estimate the prompt's size; without it {@code promptTokens} is 0, which every
      *     model fits. Only a model's {@code context_window} reads it, and an agent's tool definitions and history
-     *     run to tens of kilobytes. A request read by scanning (see {@link ChatRequest#outline}) was read so because
-     *     no size is needed.
+     *     run to tens of kilobytes. A scanned request (see {@link ChatRequest#outline}) brings its counts.
      */
     public static RequestNeeds of(ChatRequest chat, boolean sizePrompt) {
         RequestOutline outline = chat.outline();
-        if (outline == null) {
+        if (outline == null || sizePrompt && outline.promptChars() < 0) {
             return of(chat.fields(), sizePrompt);
         }
         PartKinds kinds = new PartKinds();
         outline.userPartTypes().forEach(kinds::add);
-        return kinds.needs(outline.tools(), 0, outline.outputTokens());
+        return kinds.needs(outline.tools(), sizePrompt ? estimate(outline.promptChars(), outline.messages()) : 0,
+                outline.outputTokens());
     }
 
     static RequestNeeds of(JsonObject fields, boolean sizePrompt) {
@@ -80,8 +80,11 @@ public record RequestNeeds(Set<String> imageParts, Set<String> mediaParts, Set<S
         if (tools && sizePrompt) {
             chars += encodedLength(fields.getValue("tools"));
         }
-        long tokens = sizePrompt ? chars / CHARS_PER_TOKEN + (long) messages * TOKENS_PER_MESSAGE : 0;
-        return kinds.needs(tools, (int) Math.min(Integer.MAX_VALUE, tokens), requestedOutput(fields));
+        return kinds.needs(tools, sizePrompt ? estimate(chars, messages) : 0, requestedOutput(fields));
+    }
+
+    private static int estimate(long chars, int messages) {
+        return (int) Math.min(Integer.MAX_VALUE, chars / CHARS_PER_TOKEN + (long) messages * TOKENS_PER_MESSAGE);
     }
 
     /** The user parts' types by kind; most requests have none, so each set is made at its first type. */

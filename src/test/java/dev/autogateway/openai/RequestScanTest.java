@@ -22,40 +22,50 @@ class RequestScanTest {
         return "{\"model\":\"m\",\"messages\":[" + USER_HI + "]" + fields + "}";
     }
 
-    /** Both readings of {@code json}; whether the scan vouched for it must be {@code scans}. */
+    /** The scanned and the object reading of {@code json}, with and without sizing; whether it scans must be {@code scans}. */
     private static void agree(String json, boolean scans) {
+        for (boolean sizing : new boolean[] {false, true}) {
+            agree(json, sizing, scans);
+        }
+    }
+
+    private static void agree(String json, boolean sizing, boolean scans) {
         // As a slice of a larger buffer, as a body can be: the scan must keep to its bytes.
         byte[] bytes = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         Buffer body = Buffer.buffer("{\"x\":").appendBytes(bytes).appendString("]").slice(5, 5 + bytes.length);
-        Object scanned = read(body, true);
-        Object read = read(body, false);
+        Object scanned = read(() -> ChatRequest.parse(body, sizing));
+        Object read = read(() -> ChatRequest.parseObject(body));
+        String as = json + (sizing ? " (sized)" : "");
         if (read instanceof ApiError e) {
-            assertThat(scanned).as(json).isInstanceOf(ApiError.class);
-            assertThat(((ApiError) scanned).toJson()).as(json).isEqualTo(e.toJson());
-            assertThat(scans).as("an invalid request is never scanned: " + json).isFalse();
+            assertThat(scanned).as(as).isInstanceOf(ApiError.class);
+            assertThat(((ApiError) scanned).toJson()).as(as).isEqualTo(e.toJson());
+            assertThat(scans).as("an invalid request is never scanned: " + as).isFalse();
             return;
         }
         ChatRequest s = (ChatRequest) scanned;
         ChatRequest r = (ChatRequest) read;
-        assertThat(s.outline() != null).as("scanned: " + json).isEqualTo(scans);
-        assertThat(s.model()).as(json).isEqualTo(r.model());
-        assertThat(s.stream()).as(json).isEqualTo(r.stream());
-        assertThat(s.includeUsage()).as(json).isEqualTo(r.includeUsage());
-        assertThat(s.provider()).as(json).isEqualTo(r.provider());
-        assertThat(s.alias()).as(json).isEqualTo(r.alias());
-        assertThat(s.strictAlias()).as(json).isEqualTo(r.strictAlias());
-        assertThat(s.extraBody()).as(json).isEqualTo(r.extraBody());
-        assertThat(s.body()).as(json).isEqualTo(r.body());
-        assertThat(RequestNeeds.of(s, false)).as(json).isEqualTo(RequestNeeds.of(r, false));
-        for (String header : new String[] {null, "session-1"}) {
-            assertThat(StickySessions.keyOf(header, s)).as(json).isEqualTo(StickySessions.keyOf(header, r));
+        assertThat(s.outline() != null).as("scanned: " + as).isEqualTo(scans);
+        if (scans) {
+            assertThat(s.outline().promptChars() >= 0).as("counted: " + as).isEqualTo(sizing);
         }
-        assertThat(s.fields()).as(json).isEqualTo(r.fields());
+        assertThat(s.model()).as(as).isEqualTo(r.model());
+        assertThat(s.stream()).as(as).isEqualTo(r.stream());
+        assertThat(s.includeUsage()).as(as).isEqualTo(r.includeUsage());
+        assertThat(s.provider()).as(as).isEqualTo(r.provider());
+        assertThat(s.alias()).as(as).isEqualTo(r.alias());
+        assertThat(s.strictAlias()).as(as).isEqualTo(r.strictAlias());
+        assertThat(s.extraBody()).as(as).isEqualTo(r.extraBody());
+        assertThat(s.body()).as(as).isEqualTo(r.body());
+        assertThat(RequestNeeds.of(s, sizing)).as(as).isEqualTo(RequestNeeds.of(r, sizing));
+        for (String header : new String[] {null, "session-1"}) {
+            assertThat(StickySessions.keyOf(header, s)).as(as).isEqualTo(StickySessions.keyOf(header, r));
+        }
+        assertThat(s.fields()).as(as).isEqualTo(r.fields());
     }
 
-    private static Object read(Buffer body, boolean scan) {
+    private static Object read(java.util.function.Supplier<ChatRequest> reading) {
         try {
-            return ChatRequest.parse(body, scan);
+            return reading.get();
         } catch (ApiError e) {
             return e;
         }
@@ -105,7 +115,15 @@ class RequestScanTest {
                 request(",\"user\":{\"id\":7}"),
                 request(",\"metadata\":{\"a\":[1,2,{\"b\":null}]},\"n\":2,\"logprobs\":true,\"stop\":[\"x\"],\"seed\":-1"),
                 request(",\"unknown\":1,\"unknown\":2"),
-                " \n{ \"model\" : \"m\" ,\n  \"messages\" : [ { \"role\" : \"user\" , \"content\" : \"hi\" } ] }\n ");
+                " \n{ \"model\" : \"m\" ,\n  \"messages\" : [ { \"role\" : \"user\" , \"content\" : \"hi\" } ] }\n ",
+                // What a prompt's size counts: every text, and the tools written as compact JSON (spaces do not count).
+                "{\"messages\":[{\"role\":\"assistant\",\"content\":[{\"type\":\"text\",\"text\":\"é😀\\u00e9\\n\"},"
+                        + "{\"type\":\"refusal\",\"refusal\":\"no\"}]}," + USER_HI + "],"
+                        + "\"tools\" : [ {\"type\": \"function\", \"function\": {\"name\": \"f\\\"q\", \"strict\": true,"
+                        + " \"parameters\": {\"type\": \"object\", \"properties\": {\"n\": {\"type\": \"integer\", \"minimum\": -3,"
+                        + " \"maximum\": 12345678901234567890}, \"ok\": {\"enum\": [false, null, \"x\"]}}, \"required\": []}}} ]}",
+                request(",\"functions\":[{\"name\":\"f\"}]"),
+                request(",\"functions\":[{\"name\":\"f\"}],\"tools\":{\"odd\":1}"));
         for (String json : usual) {
             agree(json, true);
         }
@@ -144,6 +162,14 @@ class RequestScanTest {
         for (String json : others) {
             agree(json, false);
         }
+    }
+
+    @Test
+    void sizes_by_the_object_path_what_it_cannot_count() {
+        // A fraction is written otherwise once read as a number: counted the ordinary way, scanned otherwise.
+        String json = request(",\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\",\"x\":1.50}}]");
+        agree(json, false, true);
+        agree(json, true, false);
     }
 
     @Test
