@@ -3,9 +3,9 @@ package dev.autogateway.cli;
 import java.util.Properties;
 
 /**
- * Vert.x settings it reads from system properties once, as its classes load: set here, before anything touches
- * Vert.x. A default only: {@code -Dvertx.disableHttpHeadersValidation=false} on the command line brings Vert.x's
- * header checks back.
+ * Vert.x and Netty settings they read from system properties once, as their classes load: set here, before anything
+ * touches Vert.x. Defaults only: {@code -Dvertx.disableHttpHeadersValidation=false} on the command line brings
+ * Vert.x's header checks back, {@code -Dio.netty.allocator.type=adaptive} Netty 4.2's own allocator.
  */
 final class VertxProperties {
     /**
@@ -17,9 +17,16 @@ final class VertxProperties {
      */
     static final String NO_HEADER_VALIDATION = "vertx.disableHttpHeadersValidation";
 
+    /**
+     * Netty's pooled buffer allocator (4.1's default) rather than 4.2's adaptive one, for the buffers every request
+     * reads and writes: about 0.5 µs less per request here, for the same memory (docs/performance.md).
+     */
+    static final String ALLOCATOR = "io.netty.allocator.type";
+
     private VertxProperties() {}
 
     static void applyDefaults(Properties props) {
         props.putIfAbsent(NO_HEADER_VALIDATION, "true");
+        props.putIfAbsent(ALLOCATOR, "pooled");
     }
 }
