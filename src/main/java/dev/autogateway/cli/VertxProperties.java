@@ -19,7 +19,7 @@ final class VertxProperties {
 
     /**
      * Netty's pooled buffer allocator (4.1's default) rather than 4.2's adaptive one, for the buffers every request
-     * reads and writes: about 0.5 µs less per request here, for the same memory (docs/performance.md).
+     * reads and writes: 0.25-0.6 µs less per request here in three rounds, for the same memory (docs/performance.md).
      */
     static final String ALLOCATOR = "io.netty.allocator.type";
 
