@@ -1,5 +1,6 @@
 package dev.autogateway.openai;
 
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -29,6 +30,14 @@ final class JsonScanner {
     static final Unsure UNSURE = new Unsure();
 
     private static final int MAX_DEPTH = 64;
+    /**
+     * What Jackson refuses by default must not pass here either: whoever builds the document later (a request's
+     * fields, built on first use) gets it from Jackson. Counting bytes, never fewer than characters, errs on the safe side.
+     */
+    private static final StreamReadConstraints LIMITS = StreamReadConstraints.defaults();
+    private static final int MAX_STRING_BYTES = LIMITS.getMaxStringLength();
+    private static final int MAX_NAME_BYTES = LIMITS.getMaxNameLength();
+    private static final int MAX_NUMBER_CHARS = LIMITS.getMaxNumberLength();
     private static final byte[] TRUE = {'t', 'r', 'u', 'e'};
     private static final byte[] FALSE = {'f', 'a', 'l', 's', 'e'};
     private static final byte[] NULL = {'n', 'u', 'l', 'l'};
@@ -220,7 +229,7 @@ final class JsonScanner {
 
     private Token name(int c) {
         // An escaped name could spell one the caller looks for: not worth decoding, no upstream sends one.
-        if (c != '"' || string()) {
+        if (c != '"' || string() || textEnd - textStart > MAX_NAME_BYTES) {
             throw UNSURE;
         }
         if (skipWhitespace() != ':') {
@@ -286,6 +295,9 @@ final class JsonScanner {
             i = digits(i);
             integral = false;
         }
+        if (i - pos > MAX_NUMBER_CHARS) {
+            throw UNSURE;
+        }
         textStart = pos;
         textEnd = i;
         pos = i;
@@ -323,6 +335,9 @@ final class JsonScanner {
                 continue;
             }
             if (c == '"') {
+                if (i - pos - 1 > MAX_STRING_BYTES) {
+                    throw UNSURE;
+                }
                 textStart = pos + 1;
                 textEnd = i;
                 pos = i + 1;

@@ -124,6 +124,24 @@ class JsonScannerTest {
         assertThat(scanner(("[".repeat(64) + "]".repeat(64)).getBytes(UTF_8))).as("64 deep is fine").isNotNull();
     }
 
+    /** What Jackson refuses by default (StreamReadConstraints) the scanner leaves to it, and takes what is just within. */
+    @Test
+    void leaves_what_jackson_refuses_for_its_size_to_jackson() throws IOException {
+        com.fasterxml.jackson.core.StreamReadConstraints limits = com.fasterxml.jackson.core.StreamReadConstraints.defaults();
+        String number = "1".repeat(limits.getMaxNumberLength());
+        String name = "n".repeat(limits.getMaxNameLength());
+        String string = "s".repeat(limits.getMaxStringLength());
+        for (String[] pair : new String[][] {{"[" + number + "]", "[" + number + "1]"},
+                {"{\"" + name + "\":1}", "{\"" + name + "n\":1}"}, {"[\"" + string + "\"]", "[\"" + string + "s\"]"}}) {
+            byte[] within = pair[0].getBytes(UTF_8);
+            byte[] over = pair[1].getBytes(UTF_8);
+            assertThat(jackson(within)).isNotNull();
+            assertThat(scanner(within)).as("within the limit").isNotNull();
+            assertThat(jackson(over)).as("Jackson refuses it").isNull();
+            assertThat(scanner(over)).as("over the limit").isNull();
+        }
+    }
+
     @Test
     void skips_a_container_to_its_end() {
         JsonScanner s = new JsonScanner("{\"a\":{\"b\":[1,{\"c\":[]}],\"d\":\"}\"},\"e\":2}".getBytes(UTF_8));
