@@ -2,6 +2,7 @@ package dev.autogateway.openai;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
@@ -25,9 +26,13 @@ public final class ChatRequest {
     private final boolean strictAlias;
     private final JsonObject extraBody;
     private final RequestOutline outline;
+    /** Where the model's value lies in {@code body} (equal: where a model field would go); -1 when not known. */
+    private final int modelStart;
+    private final int modelEnd;
 
     private ChatRequest(JsonObject fields, Buffer body, String model, boolean stream, boolean includeUsage,
-            String provider, String alias, boolean strictAlias, JsonObject extraBody, RequestOutline outline) {
+            String provider, String alias, boolean strictAlias, JsonObject extraBody, RequestOutline outline,
+            int modelStart, int modelEnd) {
         this.fields = fields;
         this.body = body;
         this.model = model;
@@ -38,11 +43,15 @@ public final class ChatRequest {
         this.strictAlias = strictAlias;
         this.extraBody = extraBody;
         this.outline = outline;
+        this.modelStart = modelStart;
+        this.modelEnd = modelEnd;
     }
 
     /** A request {@link RequestScan} vouched for: no gateway extras, so its bytes are its fields. */
-    static ChatRequest scanned(Buffer body, String model, boolean stream, boolean includeUsage, RequestOutline outline) {
-        return new ChatRequest(null, body, model, stream, includeUsage, null, null, true, null, outline);
+    static ChatRequest scanned(Buffer body, String model, int modelStart, int modelEnd, boolean stream,
+            boolean includeUsage, RequestOutline outline) {
+        return new ChatRequest(null, body, model, stream, includeUsage, null, null, true, null, outline, modelStart,
+                modelEnd);
     }
 
     /** Everything the client sent but the gateway's extras; shared, not to be mutated. */
@@ -62,6 +71,26 @@ public final class ChatRequest {
      */
     public Buffer body() {
         return body;
+    }
+
+    /**
+     * The client's bytes as they would encode {@code fields} with {@code model} as the model: {@link #body} itself for
+     * the model asked for; for another (a client asking for {@code auto}, a list or an alias), a copy with the model's
+     * value replaced, when the request was scanned. Null when neither: the provider writes the fields.
+     */
+    public Buffer bodyFor(String model) {
+        if (body == null || model.equals(this.model)) {
+            return body;
+        }
+        if (modelStart < 0) {
+            return null;
+        }
+        String value = Json.encode(model);
+        String replacement = modelStart == modelEnd ? "\"model\":" + value + "," : value;
+        return Buffer.buffer(body.length() + replacement.length())
+                .appendBuffer(body, 0, modelStart)
+                .appendString(replacement)
+                .appendBuffer(body, modelEnd, body.length() - modelEnd);
     }
 
     public String model() {
@@ -154,7 +183,7 @@ public final class ChatRequest {
             body = null;
         }
         return new ChatRequest(fields, body, (String) model, stream, includeUsage, provider, alias,
-                strictAlias, extra == null ? null : (JsonObject) extra, null);
+                strictAlias, extra == null ? null : (JsonObject) extra, null, -1, -1);
     }
 
     private static boolean hasGatewayFields(JsonObject json) {
@@ -173,7 +202,7 @@ public final class ChatRequest {
         Map<String, Object> copy = new LinkedHashMap<>(fields().getMap());
         copy.put("messages", messages);
         return new ChatRequest(new JsonObject(copy), null, model, stream, includeUsage, provider, alias, strictAlias,
-                extraBody, null);
+                extraBody, null, -1, -1);
     }
 
     private static void validateMessages(Object value) {

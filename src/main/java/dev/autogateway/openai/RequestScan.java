@@ -71,14 +71,19 @@ final class RequestScan {
     static ChatRequest read(Buffer body, boolean sizing) {
         BufferBytes bytes = BufferBytes.of(body);
         try {
-            return new RequestScan(new JsonScanner(bytes.array(), bytes.offset(), bytes.length()), sizing).request(body);
+            return new RequestScan(new JsonScanner(bytes.array(), bytes.offset(), bytes.length()), sizing)
+                    .request(body, bytes.offset());
         } catch (JsonScanner.Unsure e) {
             return null;
         }
     }
 
-    private ChatRequest request(Buffer body) {
+    /** @param base where the body starts in the scanner's array */
+    private ChatRequest request(Buffer body, int base) {
         expect(p.next(), Token.START_OBJECT);
+        // Where the model's value lies; without one, where a model field would go: first in the object.
+        int modelStart = p.offset() - base;
+        int modelEnd = modelStart;
         String model = null;
         boolean stream = false, includeUsage = false, tools = false, messages = false;
         String user = null;
@@ -88,9 +93,14 @@ final class RequestScan {
             if (p.textIs(MODEL)) {
                 once(0);
                 Token t = p.next();
-                if (t != Token.NULL) {
+                modelEnd = p.offset() - base;
+                if (t == Token.NULL) {
+                    modelStart = modelEnd - "null".length();
+                } else {
                     expect(t, Token.STRING);
-                    model = (String) p.text().get();
+                    JsonSpan value = p.text();
+                    modelStart = value.start() - base;
+                    model = (String) value.get();
                 }
             } else if (p.textIs(MESSAGES)) {
                 once(1);
@@ -149,7 +159,7 @@ final class RequestScan {
         RequestOutline outline = new RequestOutline(List.copyOf(userPartTypes), tools,
                 output == null ? 0 : (int) Math.min(Integer.MAX_VALUE, Math.max(0, output)), user, system, firstUser,
                 chars, messageCount);
-        return ChatRequest.scanned(body, model, stream, stream && includeUsage, outline);
+        return ChatRequest.scanned(body, model, modelStart, modelEnd, stream, stream && includeUsage, outline);
     }
 
     /** Every message must be an object with a known role (and a tool call id for a tool's answer), as validation asks. */

@@ -202,7 +202,7 @@ public final class FailoverRouter {
     static ProviderRequest request(Target t, ChatRequest chat, RequestNeeds needs, String requestId, Limits limits,
             String streamAddress, Reply reply) {
         Supplier<JsonObject> fields = chat::fields;
-        Buffer body = t.model().equals(chat.model()) ? chat.body() : null;
+        Buffer body = chat.bodyFor(t.model());
         Set<String> dropped = needs.droppedBy(t);
         if (!dropped.isEmpty()) {
             JsonObject filtered = RequestNeeds.without(dropped, chat.fields());

@@ -61,6 +61,17 @@ class RequestScanTest {
             assertThat(StickySessions.keyOf(header, s)).as(as).isEqualTo(StickySessions.keyOf(header, r));
         }
         assertThat(s.fields()).as(as).isEqualTo(r.fields());
+        // The bytes for another model ("auto" routed to a model, a list, an alias) are the fields with that model.
+        for (String model : new String[] {"other-model", "q\"uoted \u00e9 \\"}) {
+            Buffer other = s.bodyFor(model);
+            assertThat(other == null).as("scanned requests splice: " + as).isEqualTo(!scans);
+            if (other != null) {
+                assertThat(new JsonObject(other)).as(as).isEqualTo(r.fields().copy().put("model", model));
+            }
+        }
+        if (s.model() != null) {
+            assertThat(s.bodyFor(s.model())).as(as).isSameAs(s.body());
+        }
     }
 
     private static Object read(java.util.function.Supplier<ChatRequest> reading) {

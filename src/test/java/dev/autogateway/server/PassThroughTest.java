@@ -54,16 +54,29 @@ class PassThroughTest {
     }
 
     @Test
-    void should_re_encode_the_request_when_the_gateway_strips_its_extras_or_renames_the_model() {
+    void should_re_encode_the_request_when_the_gateway_strips_its_extras() {
         assertThat(send("{\"model\":\"m\",  \"provider\":\"p\", \"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
                 .status()).isEqualTo(200);
-        assertThat(send("{\"model\":\"p/m\",  \"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}").status()).isEqualTo(200);
 
         MockOpenAi.Recorded stripped = upstream.requests().get(0);
         assertThat(stripped.raw()).doesNotContain("provider");
         assertThat(stripped.body().fieldNames()).containsExactly("model", "messages");
-        MockOpenAi.Recorded renamed = upstream.requests().get(1);
-        assertThat(renamed.body().getString("model")).isEqualTo("m");
+    }
+
+    /** A client asking for another name of the model (a prefix, auto, a list, none) has only the model's value changed. */
+    @Test
+    void should_forward_the_clients_bytes_with_only_the_model_changed_when_it_asked_for_it_otherwise() {
+        String rest = ",  \"messages\":[{\"role\":\"user\",\"content\":\"caf\\u00e9\"}], \"temperature\":5e-1 }";
+        for (String asked : List.of("\"p/m\"", "\"auto\"", "\"m, other\"", "null")) {
+            assertThat(send("{ \"model\" : " + asked + rest).status()).as(asked).isEqualTo(200);
+        }
+        assertThat(send("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}").status()).isEqualTo(200);
+
+        for (int i = 0; i < 4; i++) {
+            assertThat(upstream.requests().get(i).raw()).isEqualTo("{ \"model\" : \"m\"" + rest);
+        }
+        assertThat(upstream.requests().get(4).raw()).as("no model asked: one inserted")
+                .isEqualTo("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
     }
 
     @Test
