@@ -11,9 +11,10 @@ import java.util.function.Supplier;
 
 /**
  * Reads a chat completions request in one pass over its bytes, without building it: what validation and routing
- * need ({@link ChatRequest}'s own fields and a {@link RequestOutline}), while the bytes themselves go upstream. An
- * agent's request (a long system prompt, tool definitions, history) runs to tens of kilobytes, and building it as
- * objects was about a third of the gateway's CPU for it; the objects are now built only if a provider needs them.
+ * need ({@link ChatRequest}'s own fields, where the model lies in the bytes, and a {@link RequestOutline}), while
+ * the bytes themselves go upstream. An agent's request (a long system prompt, tool definitions, history) runs to
+ * tens of kilobytes, and building it as objects was about a third of the gateway's CPU for it; the objects are now
+ * built only if a provider needs them.
  *
  * <p>It vouches only for valid requests of the usual shapes. Anything else (the gateway's own extras to strip, a
  * field it reads given twice or with an odd type, an invalid message, escaped names, bad JSON) throws
@@ -43,7 +44,7 @@ final class RequestScan {
     private static final byte[] TOOL = ascii("tool");
     private static final byte[] ASSISTANT = ascii("assistant");
     private static final byte[] FUNCTION = ascii("function");
-    /** The roles validation accepts. */
+    /** The roles validation accepts ({@link ChatRequest#ROLES}); any other goes the object path, which names it. */
     private static final byte[][] ROLES = {USER_ROLE, ASSISTANT, SYSTEM, TOOL, DEVELOPER, FUNCTION};
 
     private final JsonScanner p;
@@ -164,14 +165,12 @@ final class RequestScan {
 
     /** Every message must be an object with a known role (and a tool call id for a tool's answer), as validation asks. */
     private void messages() {
-        int count = 0;
         for (Token t = p.next(); t != Token.END_ARRAY; t = p.next()) {
             expect(t, Token.START_OBJECT);
             message();
-            count++;
             messageCount++;
         }
-        if (count == 0) {
+        if (messageCount == 0) {
             throw UNSURE;
         }
     }

@@ -201,13 +201,14 @@ public final class FailoverRouter {
     /** What {@code t} is sent: the request, less the content parts it cannot take (see {@link RequestNeeds}). */
     static ProviderRequest request(Target t, ChatRequest chat, RequestNeeds needs, String requestId, Limits limits,
             String streamAddress, Reply reply) {
-        Supplier<JsonObject> fields = chat::fields;
-        Buffer body = chat.bodyFor(t.model());
         Set<String> dropped = needs.droppedBy(t);
-        if (!dropped.isEmpty()) {
+        Supplier<JsonObject> fields = chat::fields;
+        Buffer body = null;
+        if (dropped.isEmpty()) {
+            body = chat.bodyFor(t.model());
+        } else {
             JsonObject filtered = RequestNeeds.without(dropped, chat.fields());
             fields = () -> filtered;
-            body = null;
         }
         return new ProviderRequest(requestId, t.model(), t.key(), fields, body, chat.extraBody(),
                 chat.stream(), chat.includeUsage(), limits, streamAddress, reply);
