@@ -6,6 +6,7 @@ import static dev.autogateway.openai.JsonScanner.ascii;
 import dev.autogateway.openai.JsonScanner.Token;
 import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -38,14 +39,9 @@ final class RequestScan {
     private static final byte[] TEXT = ascii("text");
     private static final byte[][] GATEWAY_FIELDS = {ascii("provider"), ascii("alias"), ascii("strict_alias"), ascii("extra_body")};
 
-    private static final byte[] SYSTEM = ascii("system");
-    private static final byte[] DEVELOPER = ascii("developer");
-    private static final byte[] USER_ROLE = ascii("user");
-    private static final byte[] TOOL = ascii("tool");
-    private static final byte[] ASSISTANT = ascii("assistant");
-    private static final byte[] FUNCTION = ascii("function");
-    /** The roles validation accepts ({@link ChatRequest#ROLES}); any other goes the object path, which names it. */
-    private static final byte[][] ROLES = {USER_ROLE, ASSISTANT, SYSTEM, TOOL, DEVELOPER, FUNCTION};
+    /** The roles validation accepts, and their bytes; any other goes the object path, which names it. */
+    private static final String[] ROLES = ChatRequest.ROLES.toArray(String[]::new);
+    private static final byte[][] ROLE_BYTES = Arrays.stream(ROLES).map(JsonScanner::ascii).toArray(byte[][]::new);
 
     private final JsonScanner p;
     /** Whether to count the prompt's characters, as {@code RequestNeeds} estimates a prompt's size from them. */
@@ -177,7 +173,7 @@ final class RequestScan {
 
     private void message() {
         seen &= ~(0b111 << 9); // bits 9-11: this message's role, content and tool call id
-        byte[] role = null;
+        String role = null;
         boolean toolCallId = false;
         Supplier<Object> content = null;
         List<String> partTypes = List.of();
@@ -207,29 +203,30 @@ final class RequestScan {
             }
             p.skipChildren();
         }
-        if (role == null || role == TOOL && !toolCallId) {
+        if (role == null || role.equals("tool") && !toolCallId) {
             throw UNSURE;
         }
-        if (role == USER_ROLE) {
+        boolean user = role.equals("user");
+        if (user) {
             userPartTypes.addAll(partTypes);
         }
         // As StickySessions reads a conversation: the first system prompt with content, then the first user message.
         if (userFound) {
             return;
         }
-        if (system == null && (role == SYSTEM || role == DEVELOPER)) {
+        if (system == null && (role.equals("system") || role.equals("developer"))) {
             system = content;
-        } else if (role == USER_ROLE) {
+        } else if (user) {
             firstUser = content;
             userFound = true;
         }
     }
 
-    /** The current string as one of the roles validation accepts (the constant itself, so callers compare by identity). */
-    private byte[] role() {
-        for (byte[] r : ROLES) {
-            if (p.textIs(r)) {
-                return r;
+    /** The current string as one of the roles validation accepts. */
+    private String role() {
+        for (int i = 0; i < ROLES.length; i++) {
+            if (p.textIs(ROLE_BYTES[i])) {
+                return ROLES[i];
             }
         }
         throw UNSURE;
