@@ -26,13 +26,14 @@ public final class ChatRequest {
     private final boolean strictAlias;
     private final JsonObject extraBody;
     private final RequestOutline outline;
+    private final boolean sizePrompt;
     /** Where the model's value lies in {@code body} (equal: where a model field would go); -1 when not known. */
     private final int modelStart;
     private final int modelEnd;
 
     private ChatRequest(JsonObject fields, Buffer body, String model, boolean stream, boolean includeUsage,
             String provider, String alias, boolean strictAlias, JsonObject extraBody, RequestOutline outline,
-            int modelStart, int modelEnd) {
+            boolean sizePrompt, int modelStart, int modelEnd) {
         this.fields = fields;
         this.body = body;
         this.model = model;
@@ -43,15 +44,16 @@ public final class ChatRequest {
         this.strictAlias = strictAlias;
         this.extraBody = extraBody;
         this.outline = outline;
+        this.sizePrompt = sizePrompt;
         this.modelStart = modelStart;
         this.modelEnd = modelEnd;
     }
 
     /** A request {@link RequestScan} vouched for: no gateway extras, so its bytes are its fields. */
     static ChatRequest scanned(Buffer body, String model, int modelStart, int modelEnd, boolean stream,
-            boolean includeUsage, RequestOutline outline) {
-        return new ChatRequest(null, body, model, stream, includeUsage, null, null, true, null, outline, modelStart,
-                modelEnd);
+            boolean includeUsage, RequestOutline outline, boolean sizePrompt) {
+        return new ChatRequest(null, body, model, stream, includeUsage, null, null, true, null, outline, sizePrompt,
+                modelStart, modelEnd);
     }
 
     /** Everything the client sent but the gateway's extras; shared, not to be mutated. */
@@ -126,6 +128,11 @@ public final class ChatRequest {
         return outline;
     }
 
+    /** Whether routing estimates this request's prompt size, as decided when it was parsed. */
+    public boolean sizePrompt() {
+        return sizePrompt;
+    }
+
     /** The seed's request extras; they steer the gateway and never go upstream. */
     static final Set<String> GATEWAY_FIELDS = Set.of("provider", "alias", "strict_alias", "extra_body");
     static final Set<String> ROLES = Set.of("developer", "system", "user", "assistant", "tool", "function");
@@ -133,15 +140,16 @@ public final class ChatRequest {
     /**
      * The request, read by one scan of its bytes when it has the usual shape ({@link RequestScan}), else as an object.
      *
-     * @param sizePrompts whether routing will size the prompt, so the scan counts its characters
+     * @param sizePrompt whether routing estimates the prompt's size (some model has a {@code context_window}), so the
+     *     scan counts its characters; {@code RequestNeeds} reads the decision back from the request
      */
-    public static ChatRequest parse(Buffer body, boolean sizePrompts) {
-        ChatRequest scanned = body == null ? null : RequestScan.read(body, sizePrompts);
-        return scanned != null ? scanned : parseObject(body);
+    public static ChatRequest parse(Buffer body, boolean sizePrompt) {
+        ChatRequest scanned = body == null ? null : RequestScan.read(body, sizePrompt);
+        return scanned != null ? scanned : parseObject(body, sizePrompt);
     }
 
     /** The request read as an object, which validates it and names what is wrong. */
-    static ChatRequest parseObject(Buffer body) {
+    static ChatRequest parseObject(Buffer body, boolean sizePrompt) {
         JsonObject json;
         try {
             json = body == null || body.length() == 0 ? null : JsonBodies.object(body);
@@ -152,10 +160,10 @@ public final class ChatRequest {
         if (json == null) {
             throw ApiError.invalidRequest("The request body is empty; expected a JSON object.", null);
         }
-        return validate(json, body);
+        return validate(json, body, sizePrompt);
     }
 
-    static ChatRequest validate(JsonObject json, Buffer body) {
+    private static ChatRequest validate(JsonObject json, Buffer body, boolean sizePrompt) {
         Object model = json.getMap().get("model");
         if (model != null && !(model instanceof String)) {
             throw ApiError.invalidRequest("'model' must be a string.", "model");
@@ -183,7 +191,7 @@ public final class ChatRequest {
             body = null;
         }
         return new ChatRequest(fields, body, (String) model, stream, includeUsage, provider, alias,
-                strictAlias, extra == null ? null : (JsonObject) extra, null, -1, -1);
+                strictAlias, extra == null ? null : (JsonObject) extra, null, sizePrompt, -1, -1);
     }
 
     private static boolean hasGatewayFields(JsonObject json) {
@@ -202,7 +210,7 @@ public final class ChatRequest {
         Map<String, Object> copy = new LinkedHashMap<>(fields().getMap());
         copy.put("messages", messages);
         return new ChatRequest(new JsonObject(copy), null, model, stream, includeUsage, provider, alias, strictAlias,
-                extraBody, null, -1, -1);
+                extraBody, null, sizePrompt, -1, -1);
     }
 
     private static void validateMessages(Object value) {

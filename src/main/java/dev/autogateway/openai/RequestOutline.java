@@ -15,7 +15,7 @@ import java.util.function.Supplier;
  *     read as the fields would hold it (a string or an array of parts) only when asked for; null if none
  * @param firstUser the first user message's content, likewise; null if none or it has none
  * @param promptChars the characters {@code RequestNeeds} sizes a prompt by (the messages' texts, and the tools written
- *     as JSON when there are tools), or -1 when they were not counted
+ *     as JSON when there are tools); 0 when not counted (see {@link ChatRequest#sizePrompt})
  * @param messages how many messages it has
  */
 public record RequestOutline(List<String> userPartTypes, boolean tools, int outputTokens, String user,

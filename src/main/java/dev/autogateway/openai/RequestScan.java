@@ -37,7 +37,7 @@ final class RequestScan {
     private static final byte[] TOOL_CALL_ID = ascii("tool_call_id");
     private static final byte[] TYPE = ascii("type");
     private static final byte[] TEXT = ascii("text");
-    private static final byte[][] GATEWAY_FIELDS = {ascii("provider"), ascii("alias"), ascii("strict_alias"), ascii("extra_body")};
+    private static final byte[][] GATEWAY_FIELDS = ChatRequest.GATEWAY_FIELDS.stream().map(JsonScanner::ascii).toArray(byte[][]::new);
 
     /** The roles validation accepts, and their bytes; any other goes the object path, which names it. */
     private static final String[] ROLES = ChatRequest.ROLES.toArray(String[]::new);
@@ -63,7 +63,7 @@ final class RequestScan {
     /**
      * The request, or null when it must be read the ordinary way.
      *
-     * @param sizing whether to count the prompt's characters (see {@link RequestOutline#promptChars})
+     * @param sizing whether to count the prompt's characters (see {@link ChatRequest#sizePrompt})
      */
     static ChatRequest read(Buffer body, boolean sizing) {
         BufferBytes bytes = BufferBytes.of(body);
@@ -82,7 +82,7 @@ final class RequestScan {
         int modelStart = p.offset() - base;
         int modelEnd = modelStart;
         String model = null;
-        boolean stream = false, includeUsage = false, tools = false, messages = false;
+        boolean stream = false, includeUsage = false, tools = false;
         String user = null;
         Long maxCompletionTokens = null, maxTokens = null;
         long toolsChars = "null".length(); // as an absent field is written
@@ -103,7 +103,6 @@ final class RequestScan {
                 once(1);
                 expect(p.next(), Token.START_ARRAY);
                 messages();
-                messages = true;
             } else if (p.textIs(STREAM)) {
                 once(2);
                 Token t = p.next();
@@ -148,15 +147,15 @@ final class RequestScan {
             }
             p.skipChildren();
         }
-        if (!messages || p.next() != null) {
+        if (messageCount == 0 || p.next() != null) {
             throw UNSURE;
         }
         Long output = maxCompletionTokens != null ? maxCompletionTokens : maxTokens;
-        long chars = !sizing ? -1 : tools ? promptChars + toolsChars : promptChars;
+        long chars = tools && sizing ? promptChars + toolsChars : promptChars;
         RequestOutline outline = new RequestOutline(List.copyOf(userPartTypes), tools,
                 output == null ? 0 : (int) Math.min(Integer.MAX_VALUE, Math.max(0, output)), user, system, firstUser,
                 chars, messageCount);
-        return ChatRequest.scanned(body, model, modelStart, modelEnd, stream, stream && includeUsage, outline);
+        return ChatRequest.scanned(body, model, modelStart, modelEnd, stream, stream && includeUsage, outline, sizing);
     }
 
     /** Every message must be an object with a known role (and a tool call id for a tool's answer), as validation asks. */

@@ -34,21 +34,22 @@ public record RequestNeeds(Set<String> imageParts, Set<String> mediaParts, Set<S
     private static final int TOKENS_PER_MESSAGE = 4;
 
     /**
-     * @param sizePrompt whether to estimate the prompt's size; without it {@code promptTokens} is 0, which every
-     *     model fits. Only a model's {@code context_window} reads it, and an agent's tool definitions and history
-     *     run to tens of kilobytes. A scanned request (see {@link ChatRequest#outline}) brings its counts.
+     * The request's needs; its prompt is sized only when it was parsed to be ({@link ChatRequest#sizePrompt}: some
+     * model has a {@code context_window}, the one thing that reads the estimate), else {@code promptTokens} is 0,
+     * which every model fits. A scanned request (see {@link ChatRequest#outline}) brings its counts.
      */
-    public static RequestNeeds of(ChatRequest chat, boolean sizePrompt) {
+    public static RequestNeeds of(ChatRequest chat) {
         RequestOutline outline = chat.outline();
-        if (outline == null || sizePrompt && outline.promptChars() < 0) {
-            return of(chat.fields(), sizePrompt);
+        if (outline == null) {
+            return of(chat.fields(), chat.sizePrompt());
         }
         PartKinds kinds = new PartKinds();
         outline.userPartTypes().forEach(kinds::add);
-        return kinds.needs(outline.tools(), sizePrompt ? estimate(outline.promptChars(), outline.messages()) : 0,
+        return kinds.needs(outline.tools(), chat.sizePrompt() ? estimate(outline.promptChars(), outline.messages()) : 0,
                 outline.outputTokens());
     }
 
+    /** @param sizePrompt whether to estimate the prompt's size; an agent's tools and history run to tens of kilobytes */
     static RequestNeeds of(JsonObject fields, boolean sizePrompt) {
         PartKinds kinds = new PartKinds();
         long chars = 0;

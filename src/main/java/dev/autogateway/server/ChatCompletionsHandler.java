@@ -40,10 +40,10 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
         // One generation for the whole request, even if the config is reloaded meanwhile.
         FailoverRouter router = routing.get().router();
         try {
-            ChatRequest chat = ChatRequest.parse(rc.body().buffer(), !router.sizesPrompts());
+            ChatRequest chat = ChatRequest.parse(rc.body().buffer(), router.sizesPrompts());
             x.model = chat.model();
             x.stream = chat.stream();
-            RequestNeeds needs = RequestNeeds.of(chat, router.sizesPrompts());
+            RequestNeeds needs = RequestNeeds.of(chat);
             x.needs = needs;
             String strategy = strategy(rc);
             boolean sticky = router.config().sticky()
