@@ -3,6 +3,7 @@ package dev.autogateway.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.autogateway.config.ConfigLoader;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
@@ -60,7 +61,7 @@ class RequestNeedsTest {
 
     @Test
     void needs_tool_calls_for_tools_and_a_context_window_that_fits() {
-        JsonObject body = new JsonObject().put("messages", new io.vertx.core.json.JsonArray().add(new JsonObject()
+        JsonObject body = new JsonObject().put("messages", new JsonArray().add(new JsonObject()
                 .put("role", "user").put("content", "x".repeat(100))));
         assertThat(RequestNeeds.of(body, true).usableBy(target("[]"))).as("about 29 tokens > 20").isFalse();
         JsonObject small = new JsonObject("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
@@ -74,8 +75,8 @@ class RequestNeedsTest {
 
     @Test
     void sizes_the_prompt_only_for_a_config_with_context_windows() {
-        JsonObject body = new JsonObject().put("messages", new io.vertx.core.json.JsonArray().add(new JsonObject()
-                .put("role", "user").put("content", "x".repeat(100)))).put("tools", new io.vertx.core.json.JsonArray()
+        JsonObject body = new JsonObject().put("messages", new JsonArray().add(new JsonObject()
+                .put("role", "user").put("content", "x".repeat(100)))).put("tools", new JsonArray()
                 .add(new JsonObject().put("type", "function")));
         assertThat(RequestNeeds.of(body, false).promptTokens()).isZero();
         assertThat(RequestNeeds.of(body, false).tools()).isTrue();
@@ -89,14 +90,14 @@ class RequestNeedsTest {
 
     @Test
     void counts_tool_definitions_as_long_as_their_compact_json_without_encoding_them() {
-        io.vertx.core.json.JsonArray tools = new io.vertx.core.json.JsonArray("""
+        JsonArray tools = new JsonArray("""
             [{"type":"function","function":{"name":"get_weather","description":"Weather for a city, in °C",
               "strict":true,"parameters":{"type":"object","properties":{"city":{"type":"string"},
               "days":{"type":"integer","minimum":1,"maximum":14,"default":3.5},"units":{"enum":["c","f",null]}},
               "required":["city"],"additionalProperties":false}}},
              {"type":"function","function":{"name":"noop","parameters":{}}}]""");
         assertThat(RequestNeeds.encodedLength(tools)).isEqualTo(tools.encode().length());
-        JsonObject body = new JsonObject().put("messages", new io.vertx.core.json.JsonArray()
+        JsonObject body = new JsonObject().put("messages", new JsonArray()
                 .add(new JsonObject().put("role", "user").put("content", "hi"))).put("tools", tools);
         assertThat(RequestNeeds.of(body, true).promptTokens()).isEqualTo((2 + tools.encode().length()) / 4 + 4);
     }
